@@ -1,0 +1,1 @@
+"""Snowflake SQL for icebridge: identifiers, the extended dialect, parsing and generation."""
