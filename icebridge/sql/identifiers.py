@@ -129,7 +129,11 @@ class ObjectName:
 
     @classmethod
     def parse(
-        cls, text: str, *, database: str | None = None, schema: str | None = None,
+        cls,
+        text: str,
+        *,
+        database: str | None = None,
+        schema: str | None = None,
         what: str = "name",
     ) -> ObjectName:
         """Parse ``[db.][schema.]name``, filling missing parts from the defaults given."""
@@ -159,7 +163,9 @@ class ObjectName:
     def table(self) -> exp.Table:
         """A sqlglot table node for this name."""
         return exp.Table(
-            this=identifier(self.name), db=identifier(self.schema), catalog=identifier(self.database)
+            this=identifier(self.name),
+            db=identifier(self.schema),
+            catalog=identifier(self.database),
         )
 
     def with_name(self, name: str) -> ObjectName:

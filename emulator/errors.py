@@ -1,0 +1,97 @@
+"""Snowflake-shaped SQL errors raised by the emulator.
+
+Each constructor returns the exception Snowflake's connector would raise for the
+same mistake: same error number, SQLSTATE and message wording (see
+https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-api
+for the ``errno`` / ``sqlstate`` / ``msg`` attributes). Raise them; never raise
+bare DuckDB exceptions to users.
+"""
+
+from __future__ import annotations
+
+from icebridge.errors import DataError, ProgrammingError, SqlError, UnsupportedError
+
+_COMPILATION = "SQL compilation error:\n"
+
+
+def object_does_not_exist(name: str, kind: str = "Object") -> ProgrammingError:
+    """``002003 (42S02)``: Object 'DB.SCHEMA.T' does not exist or not authorized."""
+    state = "02000" if kind in ("Database", "Schema") else "42S02"
+    return ProgrammingError(
+        f"{_COMPILATION}{kind} '{name}' does not exist or not authorized.",
+        errno=2003,
+        sqlstate=state,
+    )
+
+
+def already_exists(name: str, kind: str = "Object") -> ProgrammingError:
+    """``002002 (42710)``: Object 'T' already exists."""
+    return ProgrammingError(
+        f"{_COMPILATION}{kind} '{name}' already exists.", errno=2002, sqlstate="42710"
+    )
+
+
+def syntax_error(line: int, position: int, near: str) -> ProgrammingError:
+    """``001003 (42000)``: syntax error line L at position P unexpected 'X'."""
+    return ProgrammingError(
+        f"{_COMPILATION}syntax error line {line} at position {position} unexpected '{near}'.",
+        errno=1003,
+        sqlstate="42000",
+    )
+
+
+def invalid_identifier(name: str) -> ProgrammingError:
+    """``000904 (42000)``: invalid identifier 'X'."""
+    return ProgrammingError(
+        f"{_COMPILATION}invalid identifier '{name}'", errno=904, sqlstate="42000"
+    )
+
+
+def not_null_violation(column: str | None = None) -> DataError:
+    """``100072 (22000)``: NULL result in a non-nullable column."""
+    suffix = f" '{column}'" if column else ""
+    return DataError(
+        f"NULL result in a non-nullable column{suffix}", errno=100072, sqlstate="22000"
+    )
+
+
+def numeric_overflow(detail: str = "") -> DataError:
+    """``100046 (22003)``: Number out of representable range."""
+    msg = "Number out of representable range" + (f": {detail}" if detail else "")
+    return DataError(msg, errno=100046, sqlstate="22003")
+
+
+def numeric_not_recognized(value: str) -> DataError:
+    """``100038 (22018)``: Numeric value 'abc' is not recognized."""
+    return DataError(f"Numeric value '{value}' is not recognized", errno=100038, sqlstate="22018")
+
+
+def timestamp_not_recognized(value: str, kind: str = "Timestamp") -> DataError:
+    """``100035 (22007)``: Timestamp 'x' is not recognized (also Date / Time)."""
+    errno = {"Timestamp": 100035, "Date": 100040, "Time": 100108}.get(kind, 100035)
+    return DataError(f"{kind} '{value}' is not recognized", errno=errno, sqlstate="22007")
+
+
+def division_by_zero() -> DataError:
+    """``100051 (22012)``: Division by zero."""
+    return DataError("Division by zero", errno=100051, sqlstate="22012")
+
+
+def nondeterministic_merge(row_values: str = "") -> DataError:
+    """``100090 (42P18)``: Duplicate row detected during DML action."""
+    msg = "Duplicate row detected during DML action"
+    if row_values:
+        msg += f"\nRow Values: {row_values}"
+    return DataError(msg, errno=100090, sqlstate="42P18")
+
+
+def unsupported(what: str) -> UnsupportedError:
+    """A valid Snowflake statement or feature that the emulator does not implement."""
+    return UnsupportedError(
+        f"Unsupported by the icebridge emulator: {what}", errno=990001, sqlstate="0A000"
+    )
+
+
+def generic(msg: str, errno: int = 1, sqlstate: str = "XX000") -> SqlError:
+    """Any other SQL error, with the nearest Snowflake number and state."""
+    return ProgrammingError(msg, errno=errno, sqlstate=sqlstate)
