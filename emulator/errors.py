@@ -95,3 +95,63 @@ def unsupported(what: str) -> UnsupportedError:
 def generic(msg: str, errno: int = 1, sqlstate: str = "XX000") -> SqlError:
     """Any other SQL error, with the nearest Snowflake number and state."""
     return ProgrammingError(msg, errno=errno, sqlstate=sqlstate)
+
+
+def unknown_function(name: str) -> ProgrammingError:
+    """``002140 (42601)``: Unknown function X."""
+    return ProgrammingError(f"{_COMPILATION}Unknown function {name}", errno=2140, sqlstate="42601")
+
+
+def invalid_json(detail: str) -> DataError:
+    """``100069 (22P02)``: Error parsing JSON: <detail>."""
+    return DataError(f"Error parsing JSON: {detail}", errno=100069, sqlstate="22P02")
+
+
+def no_current_database(action: str) -> ProgrammingError:
+    """``090105 (22000)``: an unqualified name used while no database is current."""
+    return ProgrammingError(
+        f"Cannot perform {action}. This session does not have a current database. "
+        "Call 'USE DATABASE', or use a qualified name.",
+        errno=90105,
+        sqlstate="22000",
+    )
+
+
+def no_current_schema(action: str) -> ProgrammingError:
+    """``090106 (22000)``: an unqualified name used while no schema is current."""
+    return ProgrammingError(
+        f"Cannot perform {action}. This session does not have a current schema. "
+        "Call 'USE SCHEMA', or use a qualified name.",
+        errno=90106,
+        sqlstate="22000",
+    )
+
+
+def invalid_parameter(name: str) -> ProgrammingError:
+    """An ALTER SESSION / SHOW PARAMETERS name that is not a session parameter."""
+    return ProgrammingError(
+        f"{_COMPILATION}invalid parameter '{name}'", errno=1006, sqlstate="42601"
+    )
+
+
+def invalid_value(what: str, value: str) -> ProgrammingError:
+    """A parameter or property set to a value it cannot take."""
+    return ProgrammingError(
+        f"{_COMPILATION}invalid value [{value}] for parameter '{what}'",
+        errno=2005,
+        sqlstate="22023",
+    )
+
+
+def time_travel_not_available(name: str) -> ProgrammingError:
+    """``000707 (02000)``: Time travel data is not available for table T.
+
+    Raised for ``AT``/``BEFORE`` outside the retention period or before creation
+    (https://docs.snowflake.com/en/user-guide/data-time-travel).
+    """
+    return ProgrammingError(
+        f"Time travel data is not available for table {name}. The requested time is either "
+        "beyond the allowed time travel period or before the object creation time.",
+        errno=707,
+        sqlstate="02000",
+    )

@@ -3,24 +3,98 @@ expression nodes for streams, tasks, dynamic tables and Iceberg DDL.
 
 Use :func:`parse` / :func:`parse_one` to read Snowflake SQL and :func:`generate`
 to write a node back. Both the renderer and the emulator go through these.
+Syntax errors are raised as :class:`icebridge.errors.ProgrammingError` shaped like
+Snowflake's (errno 1003, SQLSTATE 42000).
 """
 
 from __future__ import annotations
 
+import typing as t
+
 from sqlglot import exp
 from sqlglot.dialects.snowflake import Snowflake as _Snowflake
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokenizer_core import TokenType
+
+from icebridge.errors import ProgrammingError
+from icebridge.sql.generator import IcebridgeGenerator
+from icebridge.sql.parser import IcebridgeParser
+from icebridge.sql.script_split import split_statements
 
 
 class IcebridgeSnowflake(_Snowflake):
     """Snowflake dialect with the statements sqlglot does not model."""
 
+    class Tokenizer(_Snowflake.Tokenizer):
+        KEYWORDS: t.ClassVar[dict[str, TokenType]] = {
+            **_Snowflake.Tokenizer.KEYWORDS,
+            # CALL is parsed into a node (sqlglot keeps it as an opaque command).
+            "CALL": TokenType.VAR,
+        }
+        # EXECUTE TASK is parsed; other EXECUTE forms still become commands in the parser.
+        COMMANDS: t.ClassVar[set[TokenType]] = _Snowflake.Tokenizer.COMMANDS - {TokenType.EXECUTE}
+
+    Parser = IcebridgeParser
+    Generator = IcebridgeGenerator
+
 
 DIALECT = IcebridgeSnowflake()
 
+#: Snowflake's "SQL compilation error" prefix for syntax errors.
+_COMPILATION = "SQL compilation error:\n"
+
+
+def syntax_error(line: int, position: int, near: str) -> ProgrammingError:
+    """Snowflake's ``001003 (42000)`` syntax error."""
+    return ProgrammingError(
+        f"{_COMPILATION}syntax error line {line} at position {position} unexpected '{near}'.",
+        errno=1003,
+        sqlstate="42000",
+    )
+
+
+def _token_error(sql: str) -> ProgrammingError:
+    # The tokenizer fails on an unterminated string, identifier or comment: it runs to the
+    # end of the text.
+    lines = sql.split("\n")
+    return syntax_error(len(lines), len(lines[-1]), "<EOF>")
+
+
+def split(sql: str) -> list[str]:
+    """The text of each statement of a script, in order (empty statements dropped).
+
+    A ``;`` inside a string, a ``$$`` string, a comment or a Scripting block
+    (``BEGIN ... END``) does not end a statement.
+    """
+    try:
+        tokens = DIALECT.tokenize(sql)
+    except TokenError as error:
+        raise _token_error(sql) from error
+    texts = []
+    for chunk in split_statements(tokens):
+        # A chunk holding only a ';' carries a comment that followed an empty statement.
+        if chunk and chunk[0].token_type != TokenType.SEMICOLON:
+            texts.append(sql[chunk[0].start : chunk[-1].end + 1])
+    return texts
+
 
 def parse(sql: str) -> list[exp.Expression]:
-    """Parse a script of ``;``-separated Snowflake statements."""
-    return [e for e in DIALECT.parse(sql) if e is not None]
+    """Parse a script of ``;``-separated Snowflake statements.
+
+    A ``;`` inside a Scripting block (``BEGIN ... END``) does not end the statement.
+    Raises :class:`ProgrammingError` (errno 1003, SQLSTATE 42000) on a syntax error.
+    """
+    try:
+        statements = DIALECT.parse(sql)
+    except ParseError as error:
+        info = error.errors[0] if error.errors else {}
+        line = int(info.get("line") or 1)
+        position = int(info.get("position") or 0)
+        near = str(info.get("near") or info.get("highlight") or "")
+        raise syntax_error(line, position, near) from error
+    except TokenError as error:
+        raise _token_error(sql) from error
+    return [e for e in statements if isinstance(e, exp.Expression)]
 
 
 def parse_one(sql: str) -> exp.Expression:
