@@ -24,10 +24,14 @@ from icebridge.errors import (
 
 if TYPE_CHECKING:
     from emulator import Emulator
+    from icebridge.pipeline import Column, Pipeline, PipelineStatus, Schedule
+    from icebridge.render import render_all
+    from icebridge.targets.base import Target
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Column",
     "DataError",
     "DefinitionError",
     "DeployError",
@@ -35,11 +39,26 @@ __all__ = [
     "IcebridgeError",
     "IdentifierError",
     "IngestError",
+    "Pipeline",
+    "PipelineStatus",
     "ProgrammingError",
+    "Schedule",
     "SqlError",
+    "Target",
     "UnsupportedError",
     "__version__",
+    "render_all",
 ]
+
+# Public names resolved on first access: name -> defining module.
+_LAZY = {
+    "Column": "icebridge.pipeline",
+    "Pipeline": "icebridge.pipeline",
+    "PipelineStatus": "icebridge.pipeline",
+    "Schedule": "icebridge.pipeline",
+    "render_all": "icebridge.render",
+    "Target": "icebridge.targets.base",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -48,4 +67,8 @@ def __getattr__(name: str) -> Any:
         from emulator import Emulator
 
         return Emulator
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'icebridge' has no attribute {name!r}")

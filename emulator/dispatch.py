@@ -1,0 +1,159 @@
+"""Statement kinds and the handler that runs each one.
+
+A statement the emulator does not implement is classified UNSUPPORTED and fails with
+:func:`emulator.errors.unsupported` naming it; nothing is ever a silent no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from emulator import errors
+from emulator.script import leading_words
+
+if TYPE_CHECKING:
+    from emulator.session import Emulator, Outcome
+
+Handler = Callable[["Emulator", exp.Expression, str], "Outcome"]
+
+
+class Kind(Enum):
+    """Statement kinds: value is (ddl?, transaction control?, label)."""
+
+    QUERY = (False, False, "query")
+    SHOW = (False, False, "show")
+    SHOW_PARAMETERS = (False, False, "show parameters")
+    DESCRIBE = (False, False, "describe")
+    INSERT = (False, False, "insert")
+    UPDATE = (False, False, "update")
+    DELETE = (False, False, "delete")
+    MERGE = (False, False, "merge")
+    TRUNCATE = (False, False, "truncate")
+    CREATE = (True, False, "create")
+    DROP = (True, False, "drop")
+    ALTER = (True, False, "alter")
+    UNDROP = (True, False, "undrop")
+    USE = (False, False, "use")
+    ALTER_SESSION = (False, False, "alter session")
+    SET = (False, False, "set")
+    UNSET = (False, False, "unset")
+    BEGIN = (False, True, "begin")
+    COMMIT = (False, True, "commit")
+    ROLLBACK = (False, True, "rollback")
+    UNSUPPORTED = (False, False, "unsupported")
+
+    @property
+    def ddl(self) -> bool:
+        return bool(self.value[0])
+
+    @property
+    def transaction_control(self) -> bool:
+        return bool(self.value[1])
+
+
+_SKIP = {
+    "OR",
+    "REPLACE",
+    "IF",
+    "NOT",
+    "EXISTS",
+    "SECURE",
+    "TRANSIENT",
+    "TEMPORARY",
+    "TEMP",
+    "VOLATILE",
+    "LOCAL",
+    "GLOBAL",
+    "RECURSIVE",
+}
+
+
+def statement_name(sql: str) -> str:
+    """A short statement kind for messages: ``CREATE STREAM``, ``ALTER TASK`` …"""
+    words = leading_words(sql, 8)
+    if not words:
+        return "empty statement"
+    head = [words[0]]
+    for word in words[1:]:
+        if word in _SKIP:
+            continue
+        head.append(word)
+        if word not in ("DYNAMIC", "ICEBERG", "EXTERNAL", "MATERIALIZED", "EVENT", "HYBRID"):
+            break
+    return " ".join(head)
+
+
+def classify(sql: str, node: exp.Expression) -> Kind:
+    """The kind of a parsed statement."""
+    words = leading_words(sql, 2)
+    if words[:2] == ["START", "TRANSACTION"]:
+        return Kind.BEGIN
+    if words[:1] == ["UNSET"]:
+        return Kind.UNSET
+    if words[:2] == ["SHOW", "PARAMETERS"]:
+        return Kind.SHOW_PARAMETERS
+    if isinstance(node, exp.Query) and not isinstance(node, exp.Command):
+        return Kind.QUERY
+    simple: dict[type[exp.Expression], Kind] = {
+        exp.Insert: Kind.INSERT,
+        exp.Update: Kind.UPDATE,
+        exp.Delete: Kind.DELETE,
+        exp.Merge: Kind.MERGE,
+        exp.TruncateTable: Kind.TRUNCATE,
+        exp.Drop: Kind.DROP,
+        exp.Use: Kind.USE,
+        exp.Set: Kind.SET,
+        exp.Transaction: Kind.BEGIN,
+        exp.Commit: Kind.COMMIT,
+        exp.Rollback: Kind.ROLLBACK,
+        exp.Show: Kind.SHOW,
+        exp.Describe: Kind.DESCRIBE,
+    }
+    for cls, kind in simple.items():
+        if isinstance(node, cls):
+            return kind
+    if isinstance(node, exp.Create):
+        return Kind.CREATE
+    if isinstance(node, exp.Alter):
+        return (
+            Kind.ALTER_SESSION if str(node.args.get("kind")).upper() == "SESSION" else (Kind.ALTER)
+        )
+    if type(node).__name__ == "Undrop":
+        return Kind.UNDROP
+    return Kind.UNSUPPORTED
+
+
+def handler_for(kind: Kind) -> Handler:
+    """The function that runs statements of ``kind``."""
+    from emulator import ddl, dml, query, session_statements, show
+
+    table: dict[Kind, Handler] = {
+        Kind.QUERY: query.run_query,
+        Kind.SHOW: show.run_show,
+        Kind.SHOW_PARAMETERS: show.run_show_parameters,
+        Kind.DESCRIBE: show.run_describe,
+        Kind.INSERT: dml.run_insert,
+        Kind.UPDATE: dml.run_update,
+        Kind.DELETE: dml.run_delete,
+        Kind.MERGE: dml.run_merge,
+        Kind.TRUNCATE: dml.run_truncate,
+        Kind.CREATE: ddl.run_create,
+        Kind.DROP: ddl.run_drop,
+        Kind.ALTER: ddl.run_alter,
+        Kind.USE: session_statements.run_use,
+        Kind.ALTER_SESSION: session_statements.run_alter_session,
+        Kind.SET: session_statements.run_set,
+        Kind.UNSET: session_statements.run_unset,
+        Kind.BEGIN: session_statements.run_begin,
+        Kind.COMMIT: session_statements.run_commit,
+        Kind.ROLLBACK: session_statements.run_rollback,
+    }
+    return table.get(kind, _unsupported)
+
+
+def _unsupported(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    raise errors.unsupported(statement_name(sql))

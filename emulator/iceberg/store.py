@@ -1,0 +1,493 @@
+"""The emulator's Iceberg storage: a PyIceberg SQL catalog on sqlite plus local volumes.
+
+Layout under ``root``::
+
+    iceberg_catalog.db                      the catalog (sqlite): name -> metadata location
+    warehouse/<DB>/<SCHEMA>/<NAME>.<id>/    the SNOWFLAKE_MANAGED volume's table directories
+        data/*.parquet                      data files
+        metadata/*.metadata.json, *.avro    table metadata, manifest lists, manifests
+
+Tables are real Iceberg v2 tables that other engines read through their metadata
+location (the catalog writes no version hint). Every write is one Iceberg commit with
+one snapshot; snapshot summaries carry caller properties and the commit time on the
+store's clock. Row changes are copy-on-write, as on Snowflake-managed v2 tables
+(https://docs.snowflake.com/en/user-guide/tables-iceberg-manage).
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import pyarrow as pa
+from pyiceberg.exceptions import NoSuchTableError
+from pyiceberg.manifest import DataFile
+from pyiceberg.schema import Schema
+from pyiceberg.table import Table
+from pyiceberg.table.snapshots import Snapshot
+from pyiceberg.types import DoubleType, FloatType, NestedField
+from pyiceberg.utils.datetime import datetime_to_millis
+from sqlglot import exp
+
+from emulator import errors
+from emulator.iceberg import maintenance
+from emulator.iceberg.catalog import open_catalog
+from emulator.iceberg.commits import commit_files
+from emulator.iceberg.conform import conform
+from emulator.iceberg.datafiles import write_data_files
+from emulator.iceberg.files import (
+    DataFileInfo,
+    ManifestReader,
+    live_files,
+    local_path,
+    parquet_relation,
+)
+from emulator.iceberg.maintenance import (
+    COMMIT_TIME,
+    HISTORY_START,
+    MaintenancePolicy,
+    snapshot_time_ms,
+)
+from emulator.iceberg.partitioning import PartitionField, build_spec
+from emulator.iceberg.types import V3_ONLY, IcebergColumn, iceberg_type
+from icebridge.sql.identifiers import ObjectName
+
+DEFAULT_VOLUME = "SNOWFLAKE_MANAGED"
+CREATED_AT = "icebridge.created-at-ms"
+
+
+def _encode(part: str) -> str:
+    # Catalog namespaces are dot-joined strings: escape dots so quoted names stay distinct.
+    return part.replace("%", "%25").replace(".", "%2E")
+
+
+def _decode(part: str) -> str:
+    return part.replace("%2E", ".").replace("%25", "%")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IcebergStore:
+    """Snowflake-managed Iceberg tables of one emulator, stored under ``root``.
+
+    ``volumes`` maps external volume names to directories; ``SNOWFLAKE_MANAGED`` is
+    ``root/warehouse`` unless given. ``clock`` gives commit times (the emulator's virtual
+    clock); ``maintenance`` is the automatic policy, or None to disable it.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        volumes: Mapping[str, Path] | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        maintenance: MaintenancePolicy | None = MaintenancePolicy(),  # noqa: B008
+    ) -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._volumes = {DEFAULT_VOLUME: self.root / "warehouse"}
+        self._volumes.update({k.upper(): Path(v).resolve() for k, v in (volumes or {}).items()})
+        self._clock = clock
+        self._policy = maintenance
+        self._catalog = open_catalog(
+            self.root / "iceberg_catalog.db", self._volumes[DEFAULT_VOLUME]
+        )
+        self._tables: dict[ObjectName, Table] = {}
+        self._files: dict[tuple[ObjectName, int], list[DataFileInfo]] = {}
+        self._manifests = ManifestReader()
+
+    # -- catalog ---------------------------------------------------------------------
+
+    @staticmethod
+    def _identifier(name: ObjectName) -> tuple[str, str, str]:
+        return (_encode(name.database), _encode(name.schema), _encode(name.name))
+
+    def _table(self, name: ObjectName) -> Table:
+        table = self._tables.get(name)
+        if table is None:
+            try:
+                table = self._catalog.load_table(self._identifier(name))
+            except NoSuchTableError:
+                raise errors.object_does_not_exist(name.sql(), "Table") from None
+            self._tables[name] = table
+        return table
+
+    def exists(self, name: ObjectName) -> bool:
+        """True when the Iceberg table ``name`` exists."""
+        return name in self._tables or self._catalog.table_exists(self._identifier(name))
+
+    def list_tables(
+        self, database: str | None = None, schema: str | None = None
+    ) -> list[ObjectName]:
+        """The Iceberg tables, optionally of one database and schema, sorted by name."""
+        found: list[ObjectName] = []
+        for (db,) in self._catalog.list_namespaces():
+            if database is not None and _decode(db) != database:
+                continue
+            for ns in self._catalog.list_namespaces((db,)):
+                if schema is not None and _decode(ns[1]) != schema:
+                    continue
+                for ident in self._catalog.list_tables(ns):
+                    found.append(ObjectName(*(_decode(p) for p in ident[-3:])))
+        return sorted(found)
+
+    def _location(
+        self, name: ObjectName, external_volume: str | None, base_location: str | None
+    ) -> Path:
+        volume = (external_volume or DEFAULT_VOLUME).upper()
+        if volume not in self._volumes:
+            raise errors.object_does_not_exist(volume, "External volume")
+        root = self._volumes[volume]
+        if base_location is None:
+            parts = [quote(p, safe="") for p in name.parts]
+            return root / parts[0] / parts[1] / f"{parts[2]}.{uuid.uuid4().hex[:8]}"
+        relative = Path(base_location.strip("/"))
+        if not base_location.strip("/") or relative.is_absolute() or ".." in relative.parts:
+            raise errors.generic(
+                f"Invalid BASE_LOCATION '{base_location}' for {name.sql()}: "
+                "give a relative directory inside the external volume"
+            )
+        return root / relative
+
+    def create_table(
+        self,
+        name: ObjectName,
+        columns: Sequence[IcebergColumn],
+        *,
+        partition_by: Sequence[PartitionField] = (),
+        identifier_fields: Sequence[str] = (),
+        external_volume: str | None = None,
+        base_location: str | None = None,
+        properties: Mapping[str, str] | None = None,
+        replace: bool = False,
+        format_version: int = 2,
+    ) -> None:
+        """Create an Iceberg table (``replace``: drop an existing one and its history first).
+
+        PRIMARY KEY columns are given as ``identifier_fields``; they become Iceberg
+        identifier fields, which Iceberg requires to be non-null and not float/double
+        (https://docs.snowflake.com/en/sql-reference/sql/create-iceberg-table-snowflake).
+        Everything is validated before an existing table is dropped.
+        """
+        if format_version not in (2, 3):
+            raise errors.generic(f"Invalid ICEBERG_VERSION {format_version} for {name.sql()}")
+        if not columns:
+            raise errors.generic(f"Iceberg table {name.sql()} needs at least one column")
+        schema = self._schema(name, columns, identifier_fields, format_version)
+        spec = build_spec(schema, partition_by)
+        if self.exists(name) and not replace:
+            raise errors.already_exists(name.sql())
+        location = self._location(name, external_volume, base_location)
+        replacing = replace and self.exists(name)
+        old_location = self._local(self._table(name)) if replacing else None
+        if (location / "metadata").exists() and location != old_location:
+            raise errors.generic(
+                f"BASE_LOCATION of {name.sql()} is already used by another table: {location}"
+            )
+        props = dict(self._policy.table_properties() if self._policy else {})
+        props.update(properties or {})
+        props["format-version"] = str(format_version)
+        props[CREATED_AT] = str(datetime_to_millis(self._clock()))
+        if replacing:
+            self.drop_table(name)
+        namespace = self._identifier(name)[:2]
+        self._catalog.create_namespace_if_not_exists(namespace[:1])
+        self._catalog.create_namespace_if_not_exists(namespace)
+        self._tables[name] = self._catalog.create_table(
+            self._identifier(name),
+            schema,
+            location=location.as_uri(),
+            partition_spec=spec,
+            properties=props,
+        )
+
+    @staticmethod
+    def _local(table: Table) -> Path:
+        return Path(local_path(table.location()))
+
+    @staticmethod
+    def _schema(
+        name: ObjectName,
+        columns: Sequence[IcebergColumn],
+        identifier_fields: Sequence[str],
+        format_version: int,
+    ) -> Schema:
+        seen: set[str] = set()
+        fields: list[NestedField] = []
+        for pos, col in enumerate(columns, start=1):
+            if col.name in seen:
+                raise errors.generic(f"Duplicate column name '{col.name}' in {name.sql()}")
+            seen.add(col.name)
+            kind = iceberg_type(col.type, column=col.name)
+            if col.type.strip().lower() in V3_ONLY and format_version < 3:
+                raise errors.generic(
+                    f"Iceberg type '{col.type}' of column '{col.name}' needs ICEBERG_VERSION = 3"
+                )
+            is_key = col.name in identifier_fields
+            if is_key and isinstance(kind, FloatType | DoubleType):
+                raise errors.generic(
+                    f"Column '{col.name}' of {name.sql()}: a float column cannot be a PRIMARY KEY"
+                )
+            fields.append(
+                NestedField(pos, col.name, kind, required=col.required or is_key, doc=col.doc)
+            )
+        for key in identifier_fields:
+            if key not in seen:
+                raise errors.invalid_identifier(key)
+        ids = [f.field_id for f in fields if f.name in identifier_fields]
+        return Schema(*fields, identifier_field_ids=ids)
+
+    def drop_table(self, name: ObjectName) -> None:
+        """Drop the table and delete its files."""
+        table = self._table(name)
+        self._catalog.drop_table(self._identifier(name))
+        self._forget(name)
+        shutil.rmtree(self._local(table), ignore_errors=True)
+
+    def _forget(self, name: ObjectName) -> None:
+        self._tables.pop(name, None)
+        for key in [k for k in self._files if k[0] == name]:
+            del self._files[key]
+
+    def add_column(self, name: ObjectName, column: IcebergColumn) -> None:
+        """Add a column (schema evolution); existing rows read it as NULL.
+
+        A NOT NULL column can only be added while the table has no rows.
+        """
+        table = self._table(name)
+        if column.name in {f.name for f in table.schema().columns}:
+            raise errors.already_exists(column.name, "Column")
+        kind = iceberg_type(column.type, column=column.name)
+        rows = int(self.current_summary(name).get("total-records", "0"))
+        if column.required and rows:
+            raise errors.not_null_violation(column.name)
+        with table.update_schema(allow_incompatible_changes=column.required) as update:
+            update.add_column(column.name, kind, doc=column.doc, required=column.required)
+        self._tables[name] = self._catalog.load_table(self._identifier(name))
+
+    def set_properties(self, name: ObjectName, properties: Mapping[str, str]) -> None:
+        """Set Iceberg table properties (one metadata commit, no snapshot)."""
+        table = self._table(name)
+        with table.transaction() as txn:
+            txn.set_properties(dict(properties))
+        self._tables[name] = self._catalog.load_table(self._identifier(name))
+
+    def columns(self, name: ObjectName) -> list[IcebergColumn]:
+        """The table's columns, in schema order."""
+        from emulator.iceberg.types import type_text
+
+        return [
+            IcebergColumn(f.name, type_text(f.field_type), f.required, f.doc)
+            for f in self._table(name).schema().columns
+        ]
+
+    # -- reads -------------------------------------------------------------------------
+
+    def _snapshot(self, name: ObjectName, snapshot_id: int | None) -> Snapshot | None:
+        table = self._table(name)
+        if snapshot_id is None:
+            return table.current_snapshot()
+        snap = table.snapshot_by_id(snapshot_id)
+        if snap is None:
+            raise errors.generic(f"Snapshot {snapshot_id} of {name.sql()} does not exist")
+        return snap
+
+    def scan_files(self, name: ObjectName, *, snapshot_id: int | None = None) -> list[DataFileInfo]:
+        """The data files of the current (or given) snapshot, with manifest statistics."""
+        snap = self._snapshot(name, snapshot_id)
+        if snap is None:
+            return []
+        key = (name, snap.snapshot_id)
+        if key not in self._files:
+            table = self._table(name)
+            schema = table.schema() if snapshot_id is None else self._schema_of(table, snap)
+            files = self._manifests.snapshot_files(snap, table.io)
+            self._files[key] = live_files(files, schema, table.metadata.specs())
+            if len(self._files) > 64:  # keep the recent snapshots' listings only
+                del self._files[next(iter(self._files))]
+        return list(self._files[key])
+
+    @staticmethod
+    def _schema_of(table: Table, snap: Snapshot) -> Schema:
+        schemas = table.metadata.schemas
+        return next((s for s in schemas if s.schema_id == snap.schema_id), table.schema())
+
+    def relation(self, name: ObjectName, *, snapshot_id: int | None = None) -> exp.Subquery:
+        """A DuckDB relation (sqlglot AST) with the table's rows, columns in schema order.
+
+        Use it as a FROM item; columns carry the exact stored names and DuckDB types.
+        """
+        table = self._table(name)
+        snap = self._snapshot(name, snapshot_id)
+        schema = (
+            table.schema() if snap is None or snapshot_id is None else self._schema_of(table, snap)
+        )
+        paths = [f.path for f in self.scan_files(name, snapshot_id=snapshot_id)]
+        return parquet_relation(paths, schema)
+
+    def file_relation(
+        self, name: ObjectName, paths: Sequence[str], *, filename: str = "__icebridge_file"
+    ) -> exp.Subquery:
+        """The rows of some data files of ``name`` plus a ``filename`` column with their path.
+
+        With :func:`~emulator.iceberg.files.prune_files` this finds the files a row-level
+        change touches; pass those paths to :meth:`rewrite`.
+        """
+        return parquet_relation(paths, self._table(name).schema(), filename=filename)
+
+    def current_summary(self, name: ObjectName) -> dict[str, str]:
+        """The current snapshot's summary (operation, totals, caller properties)."""
+        snap = self._table(name).current_snapshot()
+        if snap is None or snap.summary is None:
+            return {}
+        return {"operation": snap.summary.operation.value, **snap.summary.additional_properties}
+
+    def metadata_location(self, name: ObjectName) -> str:
+        """The current ``vN.metadata.json`` location, for other engines' readers."""
+        return str(self._table(name).metadata_location)
+
+    def snapshots(self, name: ObjectName) -> list[tuple[int, datetime]]:
+        """(snapshot id, commit time) of the retained snapshots, oldest first."""
+        history = sorted(self._table(name).metadata.snapshots, key=snapshot_time_ms)
+        return [(s.snapshot_id, _from_ms(snapshot_time_ms(s))) for s in history]
+
+    def snapshot_at(self, name: ObjectName, ts: datetime) -> int | None:
+        """The snapshot current at ``ts`` (for ``AT(TIMESTAMP => ...)``).
+
+        None when the table existed but had no snapshot yet. Raises Snowflake's time
+        travel error when ``ts`` is before the table's creation or its retained history.
+        """
+        table = self._table(name)
+        wanted = datetime_to_millis(ts)
+        history = sorted(table.metadata.snapshots, key=snapshot_time_ms)
+        chosen = None
+        for snap in history:
+            if snapshot_time_ms(snap) > wanted:
+                break
+            chosen = snap
+        start = max(
+            int(table.properties.get(CREATED_AT, "0")),
+            int(table.properties.get(HISTORY_START, "0")),
+        )
+        if wanted < start:
+            raise errors.time_travel_not_available(name.sql())
+        return None if chosen is None else chosen.snapshot_id
+
+    # -- writes ------------------------------------------------------------------------
+
+    def _summary(self, summary: Mapping[str, str]) -> dict[str, str]:
+        out = {str(k): str(v) for k, v in summary.items()}
+        out[COMMIT_TIME] = str(datetime_to_millis(self._clock()))
+        return out
+
+    def _write_files(self, table: Table, rows: pa.Table | None, name: ObjectName) -> list[DataFile]:
+        if rows is None or rows.num_rows == 0:
+            return []
+        data = conform(rows, table.schema(), name.sql())
+        return write_data_files(table.metadata, data, table.io)
+
+    def _commit(self, name: ObjectName, **kwargs: object) -> int:
+        table = commit_files(self._table(name), **kwargs)  # type: ignore[arg-type]
+        self._tables[name] = table
+        snap = table.current_snapshot()
+        assert snap is not None
+        self._auto_maintain(name)
+        return snap.snapshot_id
+
+    def append(
+        self, name: ObjectName, rows: pa.Table, *, summary: Mapping[str, str] | None = None
+    ) -> int:
+        """Append ``rows`` in one commit; returns the new snapshot id."""
+        files = self._write_files(self._table(name), rows, name)
+        return self._commit(name, add=files, summary=self._summary(summary or {}))
+
+    def rewrite(
+        self,
+        name: ObjectName,
+        *,
+        remove: Sequence[str],
+        add: pa.Table | None,
+        append: pa.Table | None = None,
+        summary: Mapping[str, str] | None = None,
+    ) -> int:
+        """One atomic commit: remove the data files ``remove`` (paths from
+        :meth:`scan_files`), add ``add`` (their surviving and changed rows) and
+        ``append`` (new rows). Returns the new snapshot id.
+        """
+        table = self._table(name)
+        known = maintenance.data_files_by_path(self.scan_files(name))
+        missing = [p for p in remove if p not in known]
+        if missing:
+            raise errors.generic(f"Data file {missing[0]} is not part of {name.sql()}")
+        removed = list({id(known[p]): known[p] for p in remove}.values())
+        files = self._write_files(table, add, name) + self._write_files(table, append, name)
+        op = "delete" if removed and not files else None
+        return self._commit(
+            name, add=files, remove=removed, summary=self._summary(summary or {}), operation=op
+        )
+
+    def truncate(self, name: ObjectName, *, summary: Mapping[str, str] | None = None) -> int:
+        """Remove every row in one ``delete`` commit; returns the new snapshot id."""
+        removed = [f.data_file for f in self.scan_files(name)]
+        return self._commit(
+            name, remove=removed, summary=self._summary(summary or {}), operation="delete"
+        )
+
+    # -- maintenance -------------------------------------------------------------------
+
+    def _auto_maintain(self, name: ObjectName) -> None:
+        policy = self._policy
+        if policy is None:
+            return
+        total = int(self.current_summary(name).get("total-data-files", "0"))
+        if total >= policy.compact_files:
+            small = [f for f in self.scan_files(name) if f.size_bytes < policy.small_file_bytes]
+            if len(small) >= policy.compact_files:
+                self.compact(name)
+
+    def compact(self, name: ObjectName, *, small_file_bytes: int | None = None) -> int | None:
+        """Rewrite small data files into target-sized ones in one ``replace`` snapshot.
+
+        Returns the snapshot id, or None when there was nothing to compact.
+        """
+        policy = self._policy or MaintenancePolicy()
+        table = maintenance.compact(
+            self._table(name),
+            self.scan_files(name),
+            small_file_bytes=small_file_bytes or policy.small_file_bytes,
+            summary=self._summary({}),
+            name=name.sql(),
+        )
+        if table is None:
+            return None
+        self._tables[name] = table
+        snap = table.current_snapshot()
+        return None if snap is None else snap.snapshot_id
+
+    def expire_snapshots(self, name: ObjectName, older_than: datetime, retain_last: int = 1) -> int:
+        """Expire snapshots older than ``older_than`` (now minus DATA_RETENTION_TIME_IN_DAYS)
+        and delete the files only they used; returns how many snapshots were expired."""
+        table, count = maintenance.expire(
+            self._table(name), datetime_to_millis(older_than), retain_last, self._manifests
+        )
+        self._tables[name] = table
+        live = {s.snapshot_id for s in table.metadata.snapshots}
+        for key in [k for k in self._files if k[0] == name and k[1] not in live]:
+            del self._files[key]
+        return count
+
+    def close(self) -> None:
+        """Release the catalog's database connections."""
+        self._tables.clear()
+        self._files.clear()
+        self._catalog.close()
+
+
+def _from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)

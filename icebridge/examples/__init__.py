@@ -1,0 +1,1 @@
+"""Bundled example pipelines (``icebridge plan`` with no argument prints them)."""

@@ -1,0 +1,140 @@
+"""What :meth:`Pipeline.status` reports, read through the target with grammar-built SQL.
+
+Reported: rows in the staging table, rows in the target, whether the stream has pending
+changes (``SYSTEM$STREAM_HAS_DATA``), and the most recent runs of the load task
+(``INFORMATION_SCHEMA.TASK_HISTORY``, newest first). A part the target cannot answer yet
+(it raises :class:`~icebridge.errors.UnsupportedError`) is reported as ``None``; any other
+error (for example, a pipeline that is not deployed) propagates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from icebridge.errors import UnsupportedError
+from icebridge.pipeline.specs import IcebergTarget
+from icebridge.sql.dialect import generate
+from icebridge.sql.identifiers import ObjectName, identifier
+
+if TYPE_CHECKING:
+    from icebridge.pipeline.model import Pipeline
+    from icebridge.targets.base import Target
+
+#: How many task runs :class:`PipelineStatus` lists.
+RECENT_RUNS = 10
+_RUN_COLUMNS = ("NAME", "STATE", "SCHEDULED_TIME", "COMPLETED_TIME", "ERROR_MESSAGE")
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    """One row of TASK_HISTORY."""
+
+    name: str
+    state: str
+    scheduled_time: Any
+    completed_time: Any
+    error_message: str | None
+
+
+@dataclass(frozen=True)
+class PipelineStatus:
+    """A snapshot of a deployed pipeline; ``None`` marks what the target cannot report."""
+
+    pipeline: str
+    staged_rows: int | None
+    target_rows: int | None
+    stream_has_data: bool | None
+    recent_task_runs: tuple[TaskRun, ...] | None
+
+
+def count_sql(table: ObjectName) -> str:
+    """``SELECT COUNT(*) FROM table``."""
+    return generate(exp.select(exp.Count(this=exp.Star())).from_(table.table()))
+
+
+def stream_has_data_sql(stream: ObjectName) -> str:
+    """``SELECT SYSTEM$STREAM_HAS_DATA('db.schema.stream')``."""
+    from icebridge.sql import build
+
+    return generate(exp.select(build.stream_has_data(stream)))
+
+
+def task_history_sql(task: ObjectName, limit: int = RECENT_RUNS) -> str:
+    """Recent runs of ``task`` through the TASK_HISTORY table function, newest first.
+
+    Filters are function arguments, applied before any WHERE
+    (https://docs.snowflake.com/en/sql-reference/functions/task_history).
+    """
+    function = exp.Dot(
+        this=exp.Dot(this=identifier(task.database), expression=identifier("INFORMATION_SCHEMA")),
+        expression=exp.Anonymous(
+            this="TASK_HISTORY",
+            expressions=[
+                exp.Kwarg(this=exp.var("TASK_NAME"), expression=exp.Literal.string(task.name)),
+                exp.Kwarg(this=exp.var("RESULT_LIMIT"), expression=exp.Literal.number(limit)),
+            ],
+        ),
+    )
+    query = (
+        exp.select(*(exp.column(identifier(c)) for c in _RUN_COLUMNS))
+        .from_(exp.TableFromRows(this=function))
+        .where(
+            exp.EQ(
+                this=exp.column(identifier("SCHEMA_NAME")),
+                expression=exp.Literal.string(task.schema),
+            )
+        )
+        .order_by(exp.Ordered(this=exp.column(identifier("SCHEDULED_TIME")), desc=True))
+    )
+    return generate(query)
+
+
+def _scalar(target: Target, sql: str) -> Any:
+    table = target.query(sql)
+    if table.num_rows != 1 or table.num_columns < 1:
+        return None
+    return table.column(0)[0].as_py()
+
+
+def _optional(target: Target, sql: str) -> tuple[bool, Any]:
+    try:
+        return True, target.query(sql)
+    except UnsupportedError:
+        return False, None
+
+
+def read_status(pipeline: Pipeline, target: Target) -> PipelineStatus:
+    """Query ``target`` for the status of ``pipeline``."""
+    staging = pipeline.staging
+    staged = None if staging is None else _scalar(target, count_sql(staging.table))
+    loaded = None if pipeline.target is None else _scalar(target, count_sql(pipeline.target.table))
+    has_data: bool | None = None
+    if pipeline.stream_spec is not None:
+        ok, table = _optional(target, stream_has_data_sql(pipeline.stream_spec.name))
+        if ok and table is not None and table.num_rows == 1:
+            has_data = bool(table.column(0)[0].as_py())
+    runs: tuple[TaskRun, ...] | None = None
+    if isinstance(pipeline.target, IcebergTarget):
+        ok, table = _optional(target, task_history_sql(pipeline.target.task))
+        if ok and table is not None:
+            rows = table.to_pylist()
+            runs = tuple(
+                TaskRun(
+                    name=r.get("NAME"),
+                    state=r.get("STATE"),
+                    scheduled_time=r.get("SCHEDULED_TIME"),
+                    completed_time=r.get("COMPLETED_TIME"),
+                    error_message=r.get("ERROR_MESSAGE"),
+                )
+                for r in rows
+            )
+    return PipelineStatus(
+        pipeline=pipeline.name,
+        staged_rows=None if staged is None else int(staged),
+        target_rows=None if loaded is None else int(loaded),
+        stream_has_data=has_data,
+        recent_task_runs=runs,
+    )
