@@ -3,7 +3,8 @@
 - Insert mode (append-only stream): ``INSERT INTO target (cols) SELECT cols FROM stream``.
 - Merge mode: ``MERGE`` from the stream deduplicated to one row per key with
   ``QUALIFY ROW_NUMBER() OVER (PARTITION BY keys ORDER BY latest_by DESC) = 1``, so one
-  target row never meets two source rows (https://docs.snowflake.com/en/sql-reference/sql/merge).
+  target row never meets two source rows (https://docs.snowflake.com/en/sql-reference/sql/merge);
+  a matched row only updates the target when it is not older than the target's version.
 - Standard streams drop the DELETE half of update pairs and apply real deletes.
 - Cleanup deletes staging rows that are not among the stream's pending changes, read
   without consuming through ``CHANGES ... AT(STREAM => ...)``
@@ -67,6 +68,19 @@ def _latest_first(
     return exp.EQ(this=window, expression=exp.Literal.number(1))
 
 
+def _not_older(latest_by: str) -> exp.Expression:
+    """``(S.latest >= T.latest OR T.latest IS NULL)``.
+
+    A row that arrives late with an older ``latest_by`` than the target already holds
+    must not overwrite the newer version; it then satisfies no clause and MERGE ignores it
+    (https://docs.snowflake.com/en/sql-reference/sql/merge). ``>=`` keeps in-place staging
+    updates, which leave ``_INGESTED_AT`` unchanged, effective.
+    """
+    newer = exp.GTE(this=column(latest_by, SOURCE), expression=column(latest_by, TARGET))
+    unset = exp.Is(this=column(latest_by, TARGET), expression=exp.Null())
+    return exp.Paren(this=exp.Or(this=newer, expression=unset))
+
+
 def _is_action(value: str) -> exp.Expression:
     """``S.METADATA$ACTION = '<value>'``."""
     return exp.EQ(this=column(ACTION, SOURCE), expression=exp.Literal.string(value))
@@ -115,6 +129,7 @@ def merge_body(stage: Stage, stream: StreamSpec, target: IcebergTarget) -> exp.M
         whens.append(
             exp.When(
                 matched=True,
+                condition=_not_older(latest),
                 then=exp.Update(
                     expressions=[
                         exp.EQ(this=column(c, TARGET), expression=column(c, SOURCE))

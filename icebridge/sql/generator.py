@@ -53,11 +53,20 @@ class IcebridgeGenerator(SnowflakeGenerator):
     }
 
     # sqlglot writes STRING/TEXT as VARCHAR, which reads back as a different type node;
-    # STRING is a Snowflake synonym that reads back as itself.
+    # STRING is a Snowflake synonym that reads back as itself. The other entries write
+    # Snowflake's own spelling (NUMBER, FLOAT, TIMESTAMP_NTZ) instead of synonyms, so the
+    # rendered DDL reads like the docs.
     # https://docs.snowflake.com/en/sql-reference/data-types-text
+    # https://docs.snowflake.com/en/sql-reference/data-types-numeric
+    # https://docs.snowflake.com/en/sql-reference/data-types-datetime
     TYPE_MAPPING: t.ClassVar[dict[exp.DType, str]] = {
         **SnowflakeGenerator.TYPE_MAPPING,
         exp.DType.TEXT: "STRING",
+        exp.DType.DECIMAL: "NUMBER",
+        exp.DType.DOUBLE: "FLOAT",
+        exp.DType.TIMESTAMPNTZ: "TIMESTAMP_NTZ",
+        exp.DType.TIMESTAMPLTZ: "TIMESTAMP_LTZ",
+        exp.DType.TIMESTAMPTZ: "TIMESTAMP_TZ",
     }
 
     def _options(self, props: object, sep: str = " ") -> str:

@@ -135,3 +135,20 @@ def test_unknown_table_errors(store: IcebergStore) -> None:
     for call in (store.scan_files, store.current_summary, store.metadata_location, store.truncate):
         with pytest.raises(ProgrammingError, match=r"Table 'DB\.S\.MISSING' does not exist"):
             call(missing)
+
+
+def test_failed_auto_compaction_does_not_fail_the_write(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = _store(tmp_path, clock, compact_files=2)
+    store.append(ORDERS, order_rows([1]))
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("emulator.iceberg.maintenance.compact", broken)
+    sid = store.append(ORDERS, order_rows([2]), summary={"k": "v"})
+    assert store.current_summary(ORDERS)["k"] == "v"
+    assert [s for s, _ in store.snapshots(ORDERS)][-1] == sid
+    assert "automatic compaction of DB.ANALYTICS_ICEBERG.ORDERS failed" in caplog.text
+    store.close()

@@ -13,7 +13,7 @@ from iceberg_helpers import ORDER_COLUMNS, ORDERS, order_rows
 
 from emulator.iceberg import IcebergColumn, IcebergStore, PartitionField
 from emulator.iceberg.files import local_path
-from icebridge.errors import DataError, ProgrammingError
+from icebridge.errors import DataError, ProgrammingError, UnsupportedError
 from icebridge.sql.identifiers import ObjectName
 
 
@@ -120,6 +120,10 @@ def test_primary_key_rules(store: IcebergStore) -> None:
         store.create_table(name, [IcebergColumn("F", "int"), IcebergColumn("F", "long")])
     with pytest.raises(ProgrammingError, match="needs ICEBERG_VERSION = 3"):
         store.create_table(name, [IcebergColumn("T", "timestamp_ns")])
+    with pytest.raises(UnsupportedError, match="ICEBERG_VERSION = 3"):
+        store.create_table(name, [IcebergColumn("T", "timestamp_ns")], format_version=3)
+    with pytest.raises(ProgrammingError, match="Invalid ICEBERG_VERSION 1"):
+        store.create_table(name, [IcebergColumn("T", "int")], format_version=1)
     assert not store.exists(name)
 
 
@@ -187,3 +191,22 @@ def test_reopen_sees_tables_snapshots_and_summaries(tmp_path: Path) -> None:
     assert [s for s, _ in second.snapshots(ORDERS)] == [sid]
     assert sum(f.record_count for f in second.scan_files(ORDERS)) == 5
     second.close()
+
+
+def test_names_with_escape_characters_round_trip(store: IcebergStore) -> None:
+    odd = ObjectName("D%2E", "S.%25", "T%")
+    store.create_table(odd, [IcebergColumn("A", "int")])
+    assert store.list_tables() == [odd]
+    assert store.exists(odd)
+
+
+def test_dropping_a_table_keeps_tables_nested_in_its_directory(tmp_path: Path) -> None:
+    store = IcebergStore(tmp_path / "lake")
+    outer, inner = ObjectName("DB", "S", "OUTER"), ObjectName("DB", "S", "INNER")
+    store.create_table(outer, [IcebergColumn("A", "int")], base_location="t")
+    store.create_table(inner, [IcebergColumn("A", "int")], base_location="t/inner")
+    store.append(inner, pa.table({"A": [1]}))
+    store.drop_table(outer)
+    assert all(Path(f.path).exists() for f in store.scan_files(inner))
+    assert Path(local_path(store.metadata_location(inner))).exists()
+    store.close()

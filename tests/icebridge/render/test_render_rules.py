@@ -99,9 +99,9 @@ def test_deploy_order() -> None:
 
 def test_staging_table_options() -> None:
     staging = next(s for s in ex.orders.sql() if s.startswith("CREATE TABLE"))
-    assert "ORDER_ID DECIMAL(38, 0) NOT NULL" in staging
-    assert "CUSTOMER_ID DECIMAL(38, 0)," in staging
-    assert "_INGESTED_AT TIMESTAMPNTZ DEFAULT CURRENT_TIMESTAMP()" in staging
+    assert "ORDER_ID NUMBER(38, 0) NOT NULL" in staging
+    assert "CUSTOMER_ID NUMBER(38, 0)," in staging
+    assert "_INGESTED_AT TIMESTAMP_NTZ DEFAULT CURRENT_TIMESTAMP()" in staging
     assert "CHANGE_TRACKING=TRUE" in staging
     assert "DATA_RETENTION_TIME_IN_DAYS=1" in staging
 
@@ -109,7 +109,7 @@ def test_staging_table_options() -> None:
 def test_iceberg_target_uses_iceberg_legal_types() -> None:
     target = next(s for s in ex.orders.sql() if s.startswith("CREATE ICEBERG TABLE"))
     assert "VARCHAR(50)" not in target
-    assert "ORDER_TS TIMESTAMPNTZ(6)" in target
+    assert "ORDER_TS TIMESTAMP_NTZ(6)" in target
     assert "CATALOG='SNOWFLAKE'" in target
     assert "BASE_LOCATION='AUTOMATED_INTELLIGENCE/ANALYTICS_ICEBERG/ORDERS'" in target
 
@@ -179,7 +179,7 @@ def test_dynamic_table() -> None:
     assert "REFRESH_MODE=INCREMENTAL" in dynamic
     assert "INITIALIZE=ON_SCHEDULE" in dynamic
     assert "CAST(STATUS AS STRING) AS STATUS" in dynamic
-    assert "CAST(TS AS TIMESTAMPNTZ(6)) AS TS" in dynamic
+    assert "CAST(TS AS TIMESTAMP_NTZ(6)) AS TS" in dynamic
     assert not any("STREAM" in s or "TASK" in s for s in statements)
 
 
@@ -196,7 +196,7 @@ def test_shared_staging_table_is_created_once_with_the_union_of_keys() -> None:
     statements = render_all([a, b])
     tables = [s for s in statements if s.startswith("CREATE TABLE")]
     assert len(tables) == 1
-    assert "ORDER_ID DECIMAL(38, 0) NOT NULL" in tables[0]
+    assert "ORDER_ID NUMBER(38, 0) NOT NULL" in tables[0]
     assert sum(s.startswith("CREATE STREAM") for s in statements) == 2
 
 
@@ -208,7 +208,7 @@ def test_explicit_iceberg_column_types() -> None:
     )
     target = next(s for s in task.sql() if s.startswith("CREATE ICEBERG TABLE"))
     assert "ORDER_ID BIGINT" in target
-    assert "TS TIMESTAMPNTZ(3)" in target
+    assert "TS TIMESTAMP_NTZ(3)" in target
     assert "STATUS STRING" in target
     dynamic = staged().to_dynamic_iceberg("A.T", column_types={"ORDER_ID": "BIGINT"})
     query = next(s for s in dynamic.sql() if "DYNAMIC" in s)
