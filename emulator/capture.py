@@ -49,6 +49,15 @@ class ChangeCapture:
         """Forget per-transaction versions (call at every COMMIT / ROLLBACK)."""
         self._versions = {}
 
+    def version_in_transaction(self, obj: CatalogObject) -> int | None:
+        """The version the open transaction has written ``obj`` at, or None (streams read
+        up to the version before it: a transaction's own changes appear after COMMIT)."""
+        return self._versions.get(obj.id)
+
+    def written_in_transaction(self) -> dict[int, int]:
+        """Object id -> version for every object the open transaction has written."""
+        return dict(self._versions)
+
     def version_for(self, obj: CatalogObject) -> int:
         """The version the open transaction writes ``obj`` at (created on first use)."""
         version = self._versions.get(obj.id)

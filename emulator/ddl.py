@@ -33,6 +33,14 @@ _KIND_LABEL = {TABLE: "Table", VIEW: "View"}
 
 
 def run_create(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    if type(node).__name__ == "CreateStream":
+        from emulator.streams.ddl import run_create_stream
+
+        return run_create_stream(emu, node, sql)
+    if type(node).__name__ == "CreateDynamicTable":
+        from emulator.dynamic.create import run_create_dynamic
+
+        return run_create_dynamic(emu, node, sql)
     assert isinstance(node, exp.Create)
     kind = str(node.args.get("kind") or "").upper()
     replace = bool(node.args.get("replace"))
@@ -178,6 +186,18 @@ def run_drop(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         if (emu.state.database, emu.state.schema) == (database, schema):
             emu.state.schema = None
         return status(f"{schema} successfully dropped.")
+    if kind == "DYNAMIC TABLE":
+        from emulator.dynamic.create import run_drop_dynamic
+
+        return run_drop_dynamic(emu, target, if_exists)
+    if kind == "STREAM":
+        from emulator.streams.ddl import run_drop_stream
+
+        return run_drop_stream(emu, node)
+    if kind == "TASK":
+        from emulator.tasks.statements import drop_task
+
+        return drop_task(emu, target, if_exists)
     if kind in ("TABLE", "VIEW"):
         obj = emu.resolver.lookup(
             target, f"DROP {kind}", (kind,), missing_ok=if_exists, label=_KIND_LABEL[kind]

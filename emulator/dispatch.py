@@ -44,6 +44,13 @@ class Kind(Enum):
     BEGIN = (False, True, "begin")
     COMMIT = (False, True, "commit")
     ROLLBACK = (False, True, "rollback")
+    # Task statements; EXECUTE TASK and CALL manage their own transactions (a task run
+    # is one or more transactions of its own).
+    TASK_DDL = (True, False, "task ddl")
+    EXECUTE_TASK = (False, True, "execute task")
+    CALL = (False, True, "call")
+    # Not DDL-like: a manual REFRESH inside an open transaction is an error, not a commit.
+    ALTER_DYNAMIC_TABLE = (False, False, "alter dynamic table")
     UNSUPPORTED = (False, False, "unsupported")
 
     @property
@@ -124,6 +131,17 @@ def classify(sql: str, node: exp.Expression) -> Kind:
         )
     if type(node).__name__ == "Undrop":
         return Kind.UNDROP
+    task_kind = {"CreateTask": Kind.TASK_DDL, "AlterTask": Kind.TASK_DDL}.get(type(node).__name__)
+    if task_kind is not None:
+        return task_kind
+    if type(node).__name__ == "ExecuteTask":
+        return Kind.EXECUTE_TASK
+    if type(node).__name__ == "Call":
+        return Kind.CALL
+    if type(node).__name__ == "CreateStream":
+        return Kind.CREATE  # handled by emulator.streams.ddl via ddl.run_create
+    if type(node).__name__ == "AlterDynamicTable":
+        return Kind.ALTER_DYNAMIC_TABLE
     return Kind.UNSUPPORTED
 
 
@@ -152,6 +170,19 @@ def handler_for(kind: Kind) -> Handler:
         Kind.COMMIT: session_statements.run_commit,
         Kind.ROLLBACK: session_statements.run_rollback,
     }
+    if kind in (Kind.TASK_DDL, Kind.EXECUTE_TASK, Kind.CALL):
+        from emulator.tasks import statements as tasks
+
+        task_handlers: dict[Kind, Handler] = {
+            Kind.TASK_DDL: tasks.run_task_ddl,
+            Kind.EXECUTE_TASK: tasks.run_execute_task,
+            Kind.CALL: tasks.run_call,
+        }
+        return task_handlers[kind]
+    if kind == Kind.ALTER_DYNAMIC_TABLE:
+        from emulator.dynamic.alter import run_alter_dynamic
+
+        return run_alter_dynamic
     return table.get(kind, _unsupported)
 
 

@@ -155,3 +155,26 @@ def time_travel_not_available(name: str) -> ProgrammingError:
         errno=707,
         sqlstate="02000",
     )
+
+
+def stream_stale(name: str) -> ProgrammingError:
+    """``091901 (01000)``: reading a stream whose offset is outside its source's retention,
+    or whose source was replaced or dropped
+    (https://docs.snowflake.com/en/user-guide/streams-intro#data-retention-period-and-staleness).
+    """
+    return ProgrammingError(
+        f"Stream {name} has become stale. Please recreate the stream.",
+        errno=91901,
+        sqlstate="01000",
+    )
+
+
+def change_tracking_not_enabled(name: str) -> ProgrammingError:
+    """``002203 (02000)``: CHANGES / time travel on a table without change tracking
+    (https://docs.snowflake.com/en/sql-reference/constructs/changes)."""
+    return ProgrammingError(
+        f"{_COMPILATION}Change tracking is not enabled or has been missing for the time range "
+        f"requested on table '{name}'.",
+        errno=2203,
+        sqlstate="02000",
+    )

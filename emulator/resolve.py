@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import TABLE, VIEW, Catalog, CatalogObject
+from emulator.catalog import DYNAMIC_TABLE, STREAM, TABLE, VIEW, Catalog, CatalogObject
 from emulator.state import SessionState
 from icebridge.sql.identifiers import ObjectName, join_parts
 
@@ -44,6 +44,8 @@ class Resolver:
         self.state = state
         # (database, view name, written table) -> relation for INFORMATION_SCHEMA views
         self.information_schema: Callable[[str, str, exp.Table], exp.Expression] | None = None
+        # (object, written table) -> relation for streams, CHANGES and AT | BEFORE reads
+        self.history: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
 
     def object_name(self, table: exp.Table, action: str) -> ObjectName:
         """Complete a (possibly partial) table name with the current database and schema."""
@@ -116,7 +118,15 @@ class Resolver:
             if not self.catalog.database_exists(database):
                 raise errors.object_does_not_exist(join_parts([database]), "Database")
             return self.information_schema(database, parts[-1], table)
-        obj = self.require(table, action, (TABLE, VIEW))
+        if self.history is not None and (table.args.get("changes") or table.args.get("when")):
+            return self.history(self.require(table, action, (TABLE, VIEW, STREAM)), table)
+        obj = self.require(table, action, (TABLE, VIEW, STREAM, DYNAMIC_TABLE))
+        if obj.kind == DYNAMIC_TABLE:
+            from emulator.dynamic.refresh import ensure_readable
+
+            ensure_readable(obj)
+        if obj.kind == STREAM and self.history is not None:
+            return self.history(obj, table)
         rel = obj.relation()
         return _keep_extras(table, rel)
 

@@ -21,8 +21,9 @@ Transactions (https://docs.snowflake.com/en/sql-reference/transactions):
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,7 @@ from emulator.catalog import Catalog
 from emulator.clock import Clock, VirtualClock, parse_duration
 from emulator.duck_errors import map_error
 from emulator.resolve import Resolver
+from emulator.scheduler import RunRecord, Scheduler
 from emulator.script import parse_statement, split
 from emulator.state import SessionState
 from emulator.translation import TranslateContext, to_duckdb
@@ -85,7 +87,15 @@ class Emulator:
     ``clock`` (a :class:`~emulator.clock.VirtualClock` unless given).
     """
 
-    def __init__(self, path: str | Path | None = None, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        clock: Clock | None = None,
+        behavior_change_bundles: Iterable[str] = (),
+    ) -> None:
+        # Enabled Snowflake behavior-change bundles, e.g. {"2026_06"} (see docs/fidelity).
+        self.behavior_change_bundles = frozenset(behavior_change_bundles)
         self.path = Path(path) if path is not None else None
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -93,6 +103,8 @@ class Emulator:
         else:
             self.con = duckdb.connect(":memory:")
         self.clock: Clock = clock if clock is not None else VirtualClock()
+        self.scheduler = Scheduler(self.clock)
+        self.lock = threading.RLock()  # one lock for statements, ingest and scheduled runs
         self.state = SessionState()
         self.catalog = Catalog(self.con)
         self.resolver = Resolver(self.catalog, self.state)
@@ -106,6 +118,20 @@ class Emulator:
         self._journal: list[Callable[[], Outcome]] = []
         self._replaying = False
         self._closed = False
+        # Features rewrite a parsed statement before dispatch (e.g. SYSTEM$ functions);
+        # close hooks run before DuckDB closes (e.g. flushing in-memory history).
+        self.statement_rewriters: list[Callable[[Emulator, exp.Expression], exp.Expression]] = []
+        self.close_hooks: list[Callable[[], None]] = []
+        # Statements committed so far: a cheap "did any data change?" check for features
+        # that cache what they read (e.g. a false task WHEN condition).
+        self.commit_count = 0
+        from emulator.streams import rewrite_stream_functions
+        from emulator.streams.consume import StreamTracker
+        from emulator.streams.relation import relation as history_relation
+
+        self.streams = StreamTracker(self)  # stream reads and offsets (consumption)
+        self.resolver.history = lambda obj, table: history_relation(self, obj, table)
+        self.statement_rewriters.append(rewrite_stream_functions)
         self.con.execute("BEGIN")
         self.catalog.install()
         from emulator.ddl import drop_temporary_tables
@@ -113,6 +139,12 @@ class Emulator:
         drop_temporary_tables(self)
         self.con.execute("COMMIT")
         self.apply_timezone()
+        from emulator.tasks.engine import install as install_tasks
+
+        self.tasks = install_tasks(self)
+        from emulator.tasks.realtime import RealtimeDriver
+
+        self._realtime = RealtimeDriver(self)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -121,14 +153,36 @@ class Emulator:
         """The emulator's current time (timezone-aware UTC)."""
         return self.clock.now()
 
-    def advance(self, delta: timedelta | str | None = None, **kwargs: float) -> datetime:
+    def advance(self, delta: timedelta | str | None = None, **kwargs: float) -> list[RunRecord]:
         """Move the clock forward: ``advance("5 minutes")``, ``advance(minutes=5)`` or a
-        :class:`~datetime.timedelta`."""
+        :class:`~datetime.timedelta`; fires every task run and refresh that falls due, in
+        time order, and returns them."""
         if isinstance(delta, str):
             step = parse_duration(delta)
         else:
             step = delta if delta is not None else timedelta(**kwargs)
-        return self.clock.advance(step)
+        if step < timedelta(0):
+            raise ValueError("a clock cannot move backwards")
+        self._check_open()
+        with self.lock:
+            return self.scheduler.advance_to(self.clock.now() + step)
+
+    def start(self) -> None:
+        """Real-time mode: a background thread fires task runs and refreshes as the clock
+        moves (see :mod:`emulator.tasks.realtime`)."""
+        self._check_open()
+        self._realtime.start()
+
+    def stop(self) -> list[RunRecord]:
+        """Stop real-time mode; the runs it performed."""
+        self._realtime.stop()
+        records, self._realtime.records = self._realtime.records, []
+        return records
+
+    @property
+    def realtime_running(self) -> bool:
+        """True while :meth:`start` is in effect."""
+        return self._realtime.running
 
     def execute(self, sql: str) -> pa.Table:
         """Run a script of ``;``-separated statements in order; the last statement's result."""
@@ -145,17 +199,35 @@ class Emulator:
         """Run exactly one statement; its result, row count, query id and kind."""
         self._check_open()
         query_id = str(uuid.uuid4())
-        from emulator.dispatch import classify, handler_for
-
         try:
             node = parse_statement(sql)
-            kind = classify(sql, node)
-            handler = handler_for(kind)
-            outcome = self._run_handler(kind, lambda: handler(self, node, sql))
         except SqlError as err:
             if err.sfqid is None:
                 err.sfqid = query_id
             raise
+        return self.run_parsed(node, sql, query_id=query_id)
+
+    def run_parsed(
+        self, node: exp.Expression, sql: str, *, query_id: str | None = None
+    ) -> QueryResult:
+        """Run one already parsed statement (``sql`` is its text, for messages)."""
+        self._check_open()
+        query_id = query_id or str(uuid.uuid4())
+        from emulator.dispatch import classify, handler_for
+
+        with self.lock:
+            try:
+                for rewrite in self.statement_rewriters:
+                    node = rewrite(self, node)
+                kind = classify(sql, node)
+                handler = handler_for(kind)
+                final = node
+                self.streams.start(final, query_id)
+                outcome = self._run_handler(kind, lambda: handler(self, final, sql))
+            except SqlError as err:
+                if err.sfqid is None:
+                    err.sfqid = query_id
+                raise
         return QueryResult(outcome.table, outcome.rowcount, query_id, kind.name)
 
     def execute_script(self, statements: Sequence[str]) -> None:
@@ -168,7 +240,8 @@ class Emulator:
         self._check_open()
         from emulator.ingest import insert_batch
 
-        outcome = self._run_handler(None, lambda: insert_batch(self, table, batch))
+        with self.lock:
+            outcome = self._run_handler(None, lambda: insert_batch(self, table, batch))
         return outcome.rowcount or 0
 
     def query(self, sql: str) -> pa.Table:
@@ -185,9 +258,12 @@ class Emulator:
         """Roll back an open transaction, drop temporary tables and close DuckDB."""
         if self._closed:
             return
+        self._realtime.stop()
         if self.in_transaction:
             self.con.execute("ROLLBACK")
             self.in_transaction = False
+        for hook in self.close_hooks:
+            hook()
         from emulator.ddl import drop_temporary_tables
 
         self.con.execute("BEGIN")
@@ -236,10 +312,13 @@ class Emulator:
             self.in_transaction = True
             self._journal = []
             self.capture.reset()
+            self.streams.on_begin()
 
     def commit(self) -> None:
         if self.in_transaction:
+            self.streams.on_commit()  # offsets consumed in the transaction commit with it
             self.con.execute("COMMIT")
+            self.commit_count += 1
             self.in_transaction = False
             self._journal = []
             self.capture.reset()
@@ -250,6 +329,7 @@ class Emulator:
             self.in_transaction = False
             self._journal = []
             self.capture.reset()
+            self.streams.on_rollback()
 
     # -- internals -------------------------------------------------------------------------
 
@@ -271,18 +351,22 @@ class Emulator:
                 Kind.MERGE,
                 Kind.TRUNCATE,
             )
-            return self._in_transaction(call, journal=writes)
+            outcome = self._in_transaction(call, journal=writes)
+            self.streams.finish(kind)
+            return outcome
         if read_only:
             return self._guard(call)  # reads need no explicit transaction (cheaper)
         self.con.execute("BEGIN")
         self.capture.reset()
         try:
             outcome = self._guard(call)
+            self.streams.finish(kind)  # a committed DML statement consumes what it read
         except BaseException:
             self.con.execute("ROLLBACK")
             self.capture.reset()
             raise
         self.con.execute("COMMIT")
+        self.commit_count += 1
         self.capture.reset()
         return outcome
 

@@ -127,6 +127,19 @@ def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         kind = TABLE if what == "TABLES" else VIEW
         objs = [o for o in _scoped_objects(emu, node, kind) if like(o.name.name)]
         return _outcome(_objects_table(emu, objs, kind))
+    if what == "DYNAMIC TABLES":
+        from emulator.dynamic.show import show_dynamic_tables
+
+        return show_dynamic_tables(emu, _scoped_objects(emu, node, "DYNAMIC TABLE"), like)
+    if what == "STREAMS":
+        from emulator.streams.show import run_show_streams
+
+        return run_show_streams(emu, node)
+    if what == "TASKS":
+        from emulator.tasks.show import show_rows
+
+        tasks = [o for o in _scoped_objects(emu, node, "TASK") if like(o.name.name)]
+        return _outcome(show_rows(emu, tasks))
     if what == "WAREHOUSES":
         rows = emu.con.execute(
             f"SELECT name, created_on FROM {META_SCHEMA}.warehouses ORDER BY name"
@@ -269,6 +282,21 @@ def _text(value: Any) -> str:
 def run_describe(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     """DESCRIBE TABLE / VIEW (https://docs.snowflake.com/en/sql-reference/sql/desc-table)."""
     kind = str(node.args.get("kind") or "TABLE").upper()
+    props = node.args.get("properties")
+    if isinstance(node.this, exp.Table) and any(
+        isinstance(p, exp.DynamicProperty) for p in (props.expressions if props else [])
+    ):
+        from emulator.dynamic.show import describe_dynamic_table
+
+        return describe_dynamic_table(emu, node.this)
+    if kind == "STREAM":
+        from emulator.streams.show import run_describe_stream
+
+        return run_describe_stream(emu, node)
+    if kind == "TASK" and isinstance(node.this, exp.Table):
+        from emulator.tasks.show import describe_task
+
+        return describe_task(emu, node.this)
     if kind not in ("TABLE", "VIEW") or not isinstance(node.this, exp.Table):
         raise errors.unsupported(statement_name(sql) + " " + kind)
     obj = emu.resolver.require(

@@ -7,7 +7,7 @@ own failed DML can: https://docs.snowflake.com/en/user-guide/tables-iceberg-mana
 
 PyIceberg's ``Transaction.table_metadata`` deep-copies the whole table metadata on every
 access, and a snapshot producer reads it a dozen times per commit, which makes commit
-latency grow with the number of snapshots. :class:`_CachedTransaction` computes it once
+latency grow with the number of snapshots. :class:`CachedTransaction` computes it once
 per staged change instead.
 """
 
@@ -25,7 +25,7 @@ from pyiceberg.table.update.snapshot import _FastAppendFiles, _MergeAppendFiles,
 from emulator.iceberg.catalog import apply_updates
 
 
-class _CachedTransaction(Transaction):
+class CachedTransaction(Transaction):
     """A transaction whose metadata view is recomputed only when its staged updates change."""
 
     def __init__(self, table: Table) -> None:
@@ -65,7 +65,7 @@ def commit_files(
     (nothing removed) or an overwrite is chosen.
     """
     removed = list(remove)
-    txn = _CachedTransaction(table)
+    txn = CachedTransaction(table)
     props = dict(summary)
     producer: _FastAppendFiles | _OverwriteFiles
     if operation == "replace":

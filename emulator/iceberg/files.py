@@ -84,17 +84,19 @@ def decode_bound(kind: PrimitiveType, raw: bytes) -> Bound:
 
 
 def _info(data_file: DataFile, schema: Schema, spec: PartitionSpec) -> DataFileInfo:
+    # Top-level columns only: statistics of dropped or nested fields are not reported.
+    columns = {c.field_id: c for c in schema.columns}
+
     def by_name(values: Mapping[int, Any], decode: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for field_id, raw in (values or {}).items():
-            try:
-                col = schema.find_field(field_id)
-            except ValueError:
-                continue  # statistics of a column no longer in the schema
-            if decode and isinstance(col.field_type, PrimitiveType):
-                out[col.name] = decode_bound(col.field_type, raw)
-            elif not decode:
+            col = columns.get(field_id)
+            if col is None:
+                continue
+            if not decode:
                 out[col.name] = raw
+            elif isinstance(col.field_type, PrimitiveType):
+                out[col.name] = decode_bound(col.field_type, raw)
         return out
 
     partition = {pf.name: data_file.partition[pos] for pos, pf in enumerate(spec.fields)}

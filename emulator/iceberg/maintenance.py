@@ -30,7 +30,7 @@ from pyiceberg.table import Table
 from pyiceberg.table.snapshots import Snapshot
 from pyiceberg.table.update.snapshot import ExpireSnapshots
 
-from emulator.iceberg.commits import _CachedTransaction, commit_files
+from emulator.iceberg.commits import CachedTransaction, commit_files
 from emulator.iceberg.conform import conform
 from emulator.iceberg.datafiles import write_data_files
 from emulator.iceberg.files import DataFileInfo, ManifestReader, local_path
@@ -164,7 +164,7 @@ def expire(
         meta, data = _referenced(table, snap, reader)
         drop_meta |= meta - keep_meta
         drop_data |= data - keep_data
-    txn = _CachedTransaction(table)
+    txn = CachedTransaction(table)
     ExpireSnapshots(txn).by_ids([s.snapshot_id for s in expired]).commit()
     txn.set_properties({HISTORY_START: str(snapshot_time_ms(kept[0]))})
     table = txn.commit_transaction()

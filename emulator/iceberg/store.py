@@ -16,12 +16,10 @@ store's clock. Row changes are copy-on-write, as on Snowflake-managed v2 tables
 
 from __future__ import annotations
 
-import shutil
-import uuid
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import pyarrow as pa
 from pyiceberg.exceptions import NoSuchTableError
@@ -29,7 +27,6 @@ from pyiceberg.manifest import DataFile
 from pyiceberg.schema import Schema
 from pyiceberg.table import Table
 from pyiceberg.table.snapshots import Snapshot
-from pyiceberg.types import DoubleType, FloatType, NestedField
 from pyiceberg.utils.datetime import datetime_to_millis
 from sqlglot import exp
 
@@ -46,27 +43,22 @@ from emulator.iceberg.files import (
     local_path,
     parquet_relation,
 )
-from emulator.iceberg.maintenance import (
-    COMMIT_TIME,
-    HISTORY_START,
-    MaintenancePolicy,
-    snapshot_time_ms,
+from emulator.iceberg.history import CREATED_AT, snapshot_at, snapshot_history
+from emulator.iceberg.layout import (
+    build_schema,
+    catalog_identifier,
+    object_name,
+    remove_table_files,
+    table_location,
 )
+from emulator.iceberg.maintenance import COMMIT_TIME, MaintenancePolicy
 from emulator.iceberg.partitioning import PartitionField, build_spec
-from emulator.iceberg.types import V3_ONLY, IcebergColumn, iceberg_type
+from emulator.iceberg.types import IcebergColumn, iceberg_type, type_text
 from icebridge.sql.identifiers import ObjectName
 
+_log = logging.getLogger(__name__)
+
 DEFAULT_VOLUME = "SNOWFLAKE_MANAGED"
-CREATED_AT = "icebridge.created-at-ms"
-
-
-def _encode(part: str) -> str:
-    # Catalog namespaces are dot-joined strings: escape dots so quoted names stay distinct.
-    return part.replace("%", "%25").replace(".", "%2E")
-
-
-def _decode(part: str) -> str:
-    return part.replace("%2E", ".").replace("%25", "%")
 
 
 def _utc_now() -> datetime:
@@ -106,7 +98,7 @@ class IcebergStore:
 
     @staticmethod
     def _identifier(name: ObjectName) -> tuple[str, str, str]:
-        return (_encode(name.database), _encode(name.schema), _encode(name.name))
+        return catalog_identifier(name)
 
     def _table(self, name: ObjectName) -> Table:
         table = self._tables.get(name)
@@ -127,33 +119,15 @@ class IcebergStore:
     ) -> list[ObjectName]:
         """The Iceberg tables, optionally of one database and schema, sorted by name."""
         found: list[ObjectName] = []
-        for (db,) in self._catalog.list_namespaces():
-            if database is not None and _decode(db) != database:
-                continue
-            for ns in self._catalog.list_namespaces((db,)):
-                if schema is not None and _decode(ns[1]) != schema:
-                    continue
-                for ident in self._catalog.list_tables(ns):
-                    found.append(ObjectName(*(_decode(p) for p in ident[-3:])))
-        return sorted(found)
-
-    def _location(
-        self, name: ObjectName, external_volume: str | None, base_location: str | None
-    ) -> Path:
-        volume = (external_volume or DEFAULT_VOLUME).upper()
-        if volume not in self._volumes:
-            raise errors.object_does_not_exist(volume, "External volume")
-        root = self._volumes[volume]
-        if base_location is None:
-            parts = [quote(p, safe="") for p in name.parts]
-            return root / parts[0] / parts[1] / f"{parts[2]}.{uuid.uuid4().hex[:8]}"
-        relative = Path(base_location.strip("/"))
-        if not base_location.strip("/") or relative.is_absolute() or ".." in relative.parts:
-            raise errors.generic(
-                f"Invalid BASE_LOCATION '{base_location}' for {name.sql()}: "
-                "give a relative directory inside the external volume"
-            )
-        return root / relative
+        for namespace in self._catalog.list_namespaces():
+            for ns in self._catalog.list_namespaces(namespace):
+                found.extend(object_name(ident) for ident in self._catalog.list_tables(ns))
+        return sorted(
+            n
+            for n in found
+            if (database is None or n.database == database)
+            and (schema is None or n.schema == schema)
+        )
 
     def create_table(
         self,
@@ -175,15 +149,18 @@ class IcebergStore:
         (https://docs.snowflake.com/en/sql-reference/sql/create-iceberg-table-snowflake).
         Everything is validated before an existing table is dropped.
         """
-        if format_version not in (2, 3):
+        if format_version == 3:
+            # PyIceberg 0.12 cannot write v3 metadata (apache/iceberg-python#1551).
+            raise errors.unsupported(f"ICEBERG_VERSION = 3 for {name.sql()}")
+        if format_version != 2:
             raise errors.generic(f"Invalid ICEBERG_VERSION {format_version} for {name.sql()}")
-        if not columns:
-            raise errors.generic(f"Iceberg table {name.sql()} needs at least one column")
-        schema = self._schema(name, columns, identifier_fields, format_version)
+        schema = build_schema(name, columns, identifier_fields, format_version)
         spec = build_spec(schema, partition_by)
         if self.exists(name) and not replace:
             raise errors.already_exists(name.sql())
-        location = self._location(name, external_volume, base_location)
+        location = table_location(
+            self._volumes, name, external_volume, base_location, DEFAULT_VOLUME
+        )
         replacing = replace and self.exists(name)
         old_location = self._local(self._table(name)) if replacing else None
         if (location / "metadata").exists() and location != old_location:
@@ -211,44 +188,12 @@ class IcebergStore:
     def _local(table: Table) -> Path:
         return Path(local_path(table.location()))
 
-    @staticmethod
-    def _schema(
-        name: ObjectName,
-        columns: Sequence[IcebergColumn],
-        identifier_fields: Sequence[str],
-        format_version: int,
-    ) -> Schema:
-        seen: set[str] = set()
-        fields: list[NestedField] = []
-        for pos, col in enumerate(columns, start=1):
-            if col.name in seen:
-                raise errors.generic(f"Duplicate column name '{col.name}' in {name.sql()}")
-            seen.add(col.name)
-            kind = iceberg_type(col.type, column=col.name)
-            if col.type.strip().lower() in V3_ONLY and format_version < 3:
-                raise errors.generic(
-                    f"Iceberg type '{col.type}' of column '{col.name}' needs ICEBERG_VERSION = 3"
-                )
-            is_key = col.name in identifier_fields
-            if is_key and isinstance(kind, FloatType | DoubleType):
-                raise errors.generic(
-                    f"Column '{col.name}' of {name.sql()}: a float column cannot be a PRIMARY KEY"
-                )
-            fields.append(
-                NestedField(pos, col.name, kind, required=col.required or is_key, doc=col.doc)
-            )
-        for key in identifier_fields:
-            if key not in seen:
-                raise errors.invalid_identifier(key)
-        ids = [f.field_id for f in fields if f.name in identifier_fields]
-        return Schema(*fields, identifier_field_ids=ids)
-
     def drop_table(self, name: ObjectName) -> None:
         """Drop the table and delete its files."""
         table = self._table(name)
         self._catalog.drop_table(self._identifier(name))
         self._forget(name)
-        shutil.rmtree(self._local(table), ignore_errors=True)
+        remove_table_files(self._local(table))
 
     def _forget(self, name: ObjectName) -> None:
         self._tables.pop(name, None)
@@ -280,8 +225,6 @@ class IcebergStore:
 
     def columns(self, name: ObjectName) -> list[IcebergColumn]:
         """The table's columns, in schema order."""
-        from emulator.iceberg.types import type_text
-
         return [
             IcebergColumn(f.name, type_text(f.field_type), f.required, f.doc)
             for f in self._table(name).schema().columns
@@ -313,6 +256,25 @@ class IcebergStore:
                 del self._files[next(iter(self._files))]
         return list(self._files[key])
 
+    def changed_files(
+        self, name: ObjectName, since_snapshot_id: int | None, snapshot_id: int | None = None
+    ) -> tuple[list[DataFileInfo], list[DataFileInfo]]:
+        """(added, removed) data files between two snapshots (``since`` None: empty table).
+
+        With copy-on-write, the rows changed between the snapshots are the rows of the
+        added files minus those of the removed files (a bag difference), which is how a
+        stream on the table can compute its delta without reading unchanged files.
+        """
+        before = (
+            {}
+            if since_snapshot_id is None
+            else {f.path: f for f in self.scan_files(name, snapshot_id=since_snapshot_id)}
+        )
+        after = {f.path: f for f in self.scan_files(name, snapshot_id=snapshot_id)}
+        added = [f for p, f in after.items() if p not in before]
+        removed = [f for p, f in before.items() if p not in after]
+        return added, removed
+
     @staticmethod
     def _schema_of(table: Table, snap: Snapshot) -> Schema:
         schemas = table.metadata.schemas
@@ -332,12 +294,14 @@ class IcebergStore:
         return parquet_relation(paths, schema)
 
     def file_relation(
-        self, name: ObjectName, paths: Sequence[str], *, filename: str = "__icebridge_file"
+        self, name: ObjectName, paths: Sequence[str], *, filename: str | None = None
     ) -> exp.Subquery:
-        """The rows of some data files of ``name`` plus a ``filename`` column with their path.
+        """The rows of some data files of ``name`` (paths from :meth:`scan_files`).
 
-        With :func:`~emulator.iceberg.files.prune_files` this finds the files a row-level
-        change touches; pass those paths to :meth:`rewrite`.
+        With ``filename``, an extra last column of that name holds each row's file path,
+        exactly as :attr:`DataFileInfo.path`: with
+        :func:`~emulator.iceberg.files.prune_files` this finds the files a row-level
+        change touches, to pass to :meth:`rewrite`.
         """
         return parquet_relation(paths, self._table(name).schema(), filename=filename)
 
@@ -354,30 +318,13 @@ class IcebergStore:
 
     def snapshots(self, name: ObjectName) -> list[tuple[int, datetime]]:
         """(snapshot id, commit time) of the retained snapshots, oldest first."""
-        history = sorted(self._table(name).metadata.snapshots, key=snapshot_time_ms)
-        return [(s.snapshot_id, _from_ms(snapshot_time_ms(s))) for s in history]
+        return snapshot_history(self._table(name))
 
     def snapshot_at(self, name: ObjectName, ts: datetime) -> int | None:
-        """The snapshot current at ``ts`` (for ``AT(TIMESTAMP => ...)``).
-
-        None when the table existed but had no snapshot yet. Raises Snowflake's time
-        travel error when ``ts`` is before the table's creation or its retained history.
-        """
-        table = self._table(name)
-        wanted = datetime_to_millis(ts)
-        history = sorted(table.metadata.snapshots, key=snapshot_time_ms)
-        chosen = None
-        for snap in history:
-            if snapshot_time_ms(snap) > wanted:
-                break
-            chosen = snap
-        start = max(
-            int(table.properties.get(CREATED_AT, "0")),
-            int(table.properties.get(HISTORY_START, "0")),
-        )
-        if wanted < start:
-            raise errors.time_travel_not_available(name.sql())
-        return None if chosen is None else chosen.snapshot_id
+        """The snapshot current at ``ts`` (for ``AT(TIMESTAMP => ...)``); None when the
+        table existed but had no snapshot yet. Raises ``000707`` before its creation or
+        its retained history."""
+        return snapshot_at(self._table(name), ts, name.sql())
 
     # -- writes ------------------------------------------------------------------------
 
@@ -392,11 +339,25 @@ class IcebergStore:
         data = conform(rows, table.schema(), name.sql())
         return write_data_files(table.metadata, data, table.io)
 
-    def _commit(self, name: ObjectName, **kwargs: object) -> int:
-        table = commit_files(self._table(name), **kwargs)  # type: ignore[arg-type]
+    def _commit(
+        self,
+        name: ObjectName,
+        summary: Mapping[str, str] | None,
+        *,
+        add: Sequence[DataFile] = (),
+        remove: Sequence[DataFile] = (),
+        operation: str | None = None,
+    ) -> int:
+        table = commit_files(
+            self._table(name),
+            add=add,
+            remove=remove,
+            summary=self._summary(summary or {}),
+            operation=operation,
+        )
         self._tables[name] = table
         snap = table.current_snapshot()
-        assert snap is not None
+        assert snap is not None  # a commit always leaves a current snapshot
         self._auto_maintain(name)
         return snap.snapshot_id
 
@@ -405,7 +366,7 @@ class IcebergStore:
     ) -> int:
         """Append ``rows`` in one commit; returns the new snapshot id."""
         files = self._write_files(self._table(name), rows, name)
-        return self._commit(name, add=files, summary=self._summary(summary or {}))
+        return self._commit(name, summary, add=files)
 
     def rewrite(
         self,
@@ -428,28 +389,34 @@ class IcebergStore:
         removed = list({id(known[p]): known[p] for p in remove}.values())
         files = self._write_files(table, add, name) + self._write_files(table, append, name)
         op = "delete" if removed and not files else None
-        return self._commit(
-            name, add=files, remove=removed, summary=self._summary(summary or {}), operation=op
-        )
+        return self._commit(name, summary, add=files, remove=removed, operation=op)
 
     def truncate(self, name: ObjectName, *, summary: Mapping[str, str] | None = None) -> int:
         """Remove every row in one ``delete`` commit; returns the new snapshot id."""
         removed = [f.data_file for f in self.scan_files(name)]
-        return self._commit(
-            name, remove=removed, summary=self._summary(summary or {}), operation="delete"
-        )
+        return self._commit(name, summary, remove=removed, operation="delete")
 
     # -- maintenance -------------------------------------------------------------------
 
     def _auto_maintain(self, name: ObjectName) -> None:
+        """Compact after a write when the policy says so.
+
+        The write is already committed: a maintenance failure must not look like a
+        failed write (a retry would duplicate rows), so it is logged, not raised.
+        """
         policy = self._policy
         if policy is None:
             return
         total = int(self.current_summary(name).get("total-data-files", "0"))
-        if total >= policy.compact_files:
-            small = [f for f in self.scan_files(name) if f.size_bytes < policy.small_file_bytes]
-            if len(small) >= policy.compact_files:
-                self.compact(name)
+        if total < policy.compact_files:
+            return
+        small = [f for f in self.scan_files(name) if f.size_bytes < policy.small_file_bytes]
+        if len(small) < policy.compact_files:
+            return
+        try:
+            self.compact(name)
+        except Exception:
+            _log.warning("automatic compaction of %s failed", name.sql(), exc_info=True)
 
     def compact(self, name: ObjectName, *, small_file_bytes: int | None = None) -> int | None:
         """Rewrite small data files into target-sized ones in one ``replace`` snapshot.
@@ -487,7 +454,3 @@ class IcebergStore:
         self._tables.clear()
         self._files.clear()
         self._catalog.close()
-
-
-def _from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)

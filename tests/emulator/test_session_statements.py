@@ -132,11 +132,11 @@ def test_syntax_error_has_line_and_position(emu: Emulator) -> None:
 @pytest.mark.parametrize(
     ("sql", "name"),
     [
-        ("CREATE STREAM s ON TABLE t", "CREATE STREAM"),
-        ("CREATE OR REPLACE TASK k AS SELECT 1", "CREATE TASK"),
-        ("ALTER TASK k RESUME", "ALTER TASK"),
-        ("CREATE ICEBERG TABLE i (a INT)", "CREATE ICEBERG TABLE"),
-        ("SELECT SYSTEM$STREAM_HAS_DATA('s')", "SYSTEM$STREAM_HAS_DATA"),
+        ("CREATE PIPE p AS COPY INTO t FROM @st", "CREATE PIPE"),
+        ("COPY INTO t FROM @st", "COPY INTO"),
+        ("CREATE STAGE st", "CREATE STAGE"),
+        ("UNDROP TABLE t", "UNDROP TABLE"),
+        ("SELECT SYSTEM$CLUSTERING_INFORMATION('t')", "SYSTEM$CLUSTERING_INFORMATION"),
     ],
 )
 def test_unsupported_statements_name_themselves(emu: Emulator, sql: str, name: str) -> None:

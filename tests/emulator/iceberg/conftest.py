@@ -4,29 +4,14 @@ and a DuckDB connection with DuckDB's own Iceberg extension as the independent r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-from iceberg_helpers import ORDER_COLUMNS, ORDERS
+from iceberg_helpers import ORDER_COLUMNS, ORDERS, Clock
 
 from emulator.iceberg import IcebergStore, load_iceberg_extension
 from icebridge.sql.identifiers import ObjectName
-
-
-class Clock:
-    """A settable clock; ``tick`` advances it."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, minutes: int = 1) -> datetime:
-        self.now += timedelta(minutes=minutes)
-        return self.now
 
 
 @pytest.fixture

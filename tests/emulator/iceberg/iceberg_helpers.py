@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -16,6 +17,20 @@ ORDER_COLUMNS = [
     IcebergColumn("CUSTOMER", "string"),
     IcebergColumn("AMOUNT", "decimal(10,2)"),
 ]
+
+
+class Clock:
+    """A settable clock; ``tick`` advances it."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self, minutes: int = 1) -> datetime:
+        self.now += timedelta(minutes=minutes)
+        return self.now
 
 
 def order_rows(ids: range | list[int], customer: str = "c") -> pa.Table:

@@ -207,3 +207,37 @@ def test_partition_values_prune_correctly_in_duckdb(
     assert ids("TS >= TIMESTAMP '2026-01-02 00:00'") == [2, 3, 4, 5]
     assert ids("NAME = 'b'") == [2, 3]
     assert ids("ID = 4") == [4]
+
+
+def test_nested_types_and_their_evolution(
+    store: IcebergStore, duck: duckdb.DuckDBPyConnection
+) -> None:
+    name = ObjectName("DB", "S", "NESTED")
+    cols = [
+        IcebergColumn("ID", "long"),
+        IcebergColumn("TAGS", "list<string>"),
+        IcebergColumn("ATTRS", "map<string, long>"),
+        IcebergColumn("ADDR", "struct<CITY: string, LINES: list<string>>"),
+    ]
+    store.create_table(name, cols)
+    rows = pa.table(
+        {
+            "ID": [1, 2],
+            "TAGS": [["a", "b"], None],
+            "ATTRS": pa.array([[("k", 1)], None], pa.map_(pa.string(), pa.int64())),
+            "ADDR": [{"CITY": "Oslo", "LINES": ["x"]}, None],
+        }
+    )
+    store.append(name, rows)
+    store.add_column(name, IcebergColumn("EXTRA", "struct<Q: int>"))
+    store.append(name, pa.table({"ID": [3], "EXTRA": [{"Q": 7}]}))
+    read = assert_interop(duck, store, name)
+    assert read.column("ADDR").to_pylist()[0] == {"CITY": "Oslo", "LINES": ["x"]}
+    assert read.column("EXTRA").to_pylist() == [None, None, {"Q": 7}]
+    assert [c.type for c in store.columns(name)][1:] == [
+        "list<string>",
+        "map<string, long>",
+        "struct<CITY: string, LINES: list<string>>",
+        "struct<Q: int>",
+    ]
+    assert set(store.scan_files(name)[0].lower) <= {"ID"}  # bounds of top-level primitives

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Clock
-from iceberg_helpers import ORDER_COLUMNS, ORDERS, assert_interop, order_rows
+from iceberg_helpers import ORDER_COLUMNS, ORDERS, Clock, assert_interop, order_rows
 
 from emulator.iceberg import IcebergStore, MaintenancePolicy
 from emulator.iceberg.maintenance import caller_properties

@@ -82,3 +82,15 @@ def test_empty_table_relation_is_typed(store: IcebergStore, orders: ObjectName) 
     assert con.sql(f"SELECT count(*) FROM {rel}").fetchone() == (0,)
     with_file = store.file_relation(orders, [], filename="F").sql("duckdb")
     assert [d[0] for d in con.sql(f"DESCRIBE SELECT * FROM {with_file}").fetchall()][-1] == "F"
+
+
+def test_changed_files_between_snapshots(store: IcebergStore, orders: ObjectName) -> None:
+    first = store.append(orders, order_rows(range(3)))
+    assert [f.record_count for f in store.changed_files(orders, None, first)[0]] == [3]
+    store.append(orders, order_rows(range(3, 5)))
+    old = next(f for f in store.scan_files(orders) if f.lower["ORDER_ID"] == 0)
+    store.rewrite(orders, remove=[old.path], add=order_rows([0, 2]))
+    added, removed = store.changed_files(orders, first)
+    assert sorted(f.record_count for f in added) == [2, 2]
+    assert [f.path for f in removed] == [old.path]
+    assert store.changed_files(orders, first, first) == ([], [])

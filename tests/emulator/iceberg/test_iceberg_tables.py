@@ -114,6 +114,8 @@ def test_primary_key_rules(store: IcebergStore) -> None:
     name = ObjectName("DB", "S", "K")
     with pytest.raises(ProgrammingError, match="float column cannot be a PRIMARY KEY"):
         store.create_table(name, [IcebergColumn("F", "double")], identifier_fields=["F"])
+    with pytest.raises(ProgrammingError, match="nested column cannot be a PRIMARY KEY"):
+        store.create_table(name, [IcebergColumn("L", "list<int>")], identifier_fields=["L"])
     with pytest.raises(ProgrammingError, match="invalid identifier 'NOPE'"):
         store.create_table(name, [IcebergColumn("F", "int")], identifier_fields=["NOPE"])
     with pytest.raises(ProgrammingError, match="Duplicate column name 'F'"):

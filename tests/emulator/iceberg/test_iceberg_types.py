@@ -67,6 +67,32 @@ def test_bad_types_are_rejected_naming_the_column(text: str) -> None:
         iceberg_type(text, column="PRICE")
 
 
-def test_nested_types_are_unsupported_not_ignored() -> None:
-    with pytest.raises(UnsupportedError, match="list<string>"):
-        iceberg_type("list<string>", column="TAGS")
+@pytest.mark.parametrize(
+    ("text", "arrow", "duck"),
+    [
+        ("list<string>", pa.list_(pa.field("element", pa.string())), "VARCHAR[]"),
+        ("map<string, long>", pa.map_(pa.string(), pa.int64()), "MAP(VARCHAR, BIGINT)"),
+        (
+            "struct<A: int, B: list<decimal(10,2)>>",
+            pa.struct(
+                [("A", pa.int32()), ("B", pa.list_(pa.field("element", pa.decimal128(10, 2))))]
+            ),
+            'STRUCT("A" INTEGER, "B" DECIMAL(10,2)[])',
+        ),
+    ],
+)
+def test_nested_types(text: str, arrow: pa.DataType, duck: str) -> None:
+    assert type_text(iceberg_type(text)) == text
+    assert arrow_type(text) == arrow
+    assert duckdb_type(text) == duck
+
+
+@pytest.mark.parametrize("text", ["list<string", "map<string>", "struct<A int>", "list<nope>"])
+def test_malformed_nested_types(text: str) -> None:
+    with pytest.raises(ProgrammingError, match="column 'TAGS'"):
+        iceberg_type(text, column="TAGS")
+
+
+def test_v3_semi_structured_types_are_unsupported_not_ignored() -> None:
+    with pytest.raises(UnsupportedError, match="variant"):
+        iceberg_type("variant", column="V")

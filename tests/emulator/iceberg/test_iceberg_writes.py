@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import Clock
-from iceberg_helpers import order_rows
+from iceberg_helpers import ORDER_COLUMNS, ORDERS, Clock, order_rows
 
 from emulator.iceberg import IcebergColumn, IcebergStore
 from icebridge.errors import DataError, ProgrammingError
@@ -134,3 +134,16 @@ def test_timestamptz_values_keep_their_instant(store: IcebergStore) -> None:
     when = datetime(2026, 1, 1, 8, 30, tzinfo=UTC)
     store.append(name, pa.table({"T": pa.array([when], pa.timestamp("us", tz="America/New_York"))}))
     assert store.scan_files(name)[0].lower["T"] == when
+
+
+def test_commit_on_a_stale_table_is_retried_not_lost(tmp_path: Path) -> None:
+    first = IcebergStore(tmp_path / "lake")
+    first.create_table(ORDERS, ORDER_COLUMNS)
+    second = IcebergStore(tmp_path / "lake")
+    assert second.scan_files(ORDERS) == []  # caches the table before the next commit
+    first.append(ORDERS, order_rows([1]))
+    second.append(ORDERS, order_rows([2]))  # its base is stale: the catalog refuses it
+    third = IcebergStore(tmp_path / "lake")
+    assert third.current_summary(ORDERS)["total-records"] == "2"
+    for store in (first, second, third):
+        store.close()

@@ -1,0 +1,153 @@
+"""CREATE STREAM and DROP STREAM.
+
+https://docs.snowflake.com/en/sql-reference/sql/create-stream: ``CREATE [OR REPLACE] STREAM
+[IF NOT EXISTS] s ON TABLE t [AT|BEFORE(TIMESTAMP|OFFSET|STREAM => …)] [APPEND_ONLY = …]
+[SHOW_INITIAL_ROWS = …] [COMMENT = …]``. The offset is the source's current version, the
+point given by AT | BEFORE, or, with ``AT(STREAM => 'same name')`` under OR REPLACE, the
+replaced stream's offset. Creating a stream switches change tracking on for its source.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from emulator import errors
+from emulator.catalog import STREAM, TABLE, VIEW, CatalogObject
+from emulator.resolve import written_parts
+from emulator.session import Outcome, status
+from emulator.streams import history
+from emulator.streams.objects import STREAM_TYPE, properties
+from emulator.streams.reader import source_for
+from emulator.streams.time_travel import point_version, stream_by_text
+from emulator.streams.views import check_view_supported
+from icebridge.sql.identifiers import ObjectName
+from icebridge.sql.nodes_stream import CreateStream
+
+if TYPE_CHECKING:
+    from emulator.session import Emulator
+
+
+def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    """Create (or replace) a stream; see the module docstring."""
+    assert isinstance(node, CreateStream)
+    name = emu.resolver.object_name(node.stream, "CREATE STREAM")
+    duck_schema = emu.catalog.require_schema(name.database, name.schema)
+    existing = emu.catalog.find(name)
+    if existing is not None:
+        if node.if_not_exists:
+            return status(f"{name.name} already exists, statement succeeded.")
+        if not node.or_replace:
+            raise errors.already_exists(name.name)
+        if existing.kind != STREAM:
+            raise errors.generic(
+                f"SQL compilation error:\nObject found is of type '{existing.kind}', "
+                "not specified type 'STREAM'.",
+                errno=2002,
+                sqlstate="42710",
+            )
+    if node.insert_only:
+        raise errors.generic(
+            "SQL compilation error:\nINSERT_ONLY streams are only supported on external "
+            "tables and externally managed Iceberg tables.",
+            errno=2203,
+            sqlstate="0A000",
+        )
+    kind = node.source_kind
+    if kind == "VIEW":
+        source = emu.resolver.require(node.source, "CREATE STREAM", (VIEW,), label="View")
+        base = check_view_supported(emu, source)
+    elif kind == "TABLE":
+        source = emu.resolver.require(node.source, "CREATE STREAM", (TABLE,), label="Table")
+        base = source
+    else:
+        raise errors.unsupported(f"CREATE STREAM … ON {kind}")
+    offset = _offset(emu, node, source, base, existing, name)
+    if existing is not None:
+        emu.catalog.forget_object(existing)
+    base = history.enable_tracking(emu, base)
+    if kind == "TABLE":
+        source = base
+    if offset is None:
+        offset = source_for(emu, base).current_version()
+    now = emu.now
+    obj = CatalogObject(
+        id=emu.catalog.next_id(),
+        name=name,
+        kind=STREAM,
+        duck_schema=duck_schema,
+        duck_name=name.name,
+        base_name=None,
+        table_type=STREAM_TYPE,
+        comment=node.comment,
+        created_on=now,
+        last_altered=now,
+        change_tracking=False,
+        retention_days=0,
+        max_extension_days=0,
+        version=offset,
+        definition=sql.strip(),
+        properties=properties(
+            source,
+            base,
+            mode=node.mode,
+            initial_rows=bool(node.show_initial_rows),
+            stale_base=now,
+        ),
+    )
+    emu.catalog.add_object(obj, [])
+    return status(f"Stream {name.name} successfully created.")
+
+
+def _offset(
+    emu: Emulator,
+    node: CreateStream,
+    source: CatalogObject,
+    base: CatalogObject,
+    existing: CatalogObject | None,
+    name: ObjectName,
+) -> int | None:
+    """The offset an AT | BEFORE clause asks for, or None for "now"."""
+    point = node.at
+    if point is None:
+        return None
+    kind = str(point.args.get("kind")).upper()
+    if kind == "STREAM" and existing is not None:
+        target = stream_by_text(emu, point.expression.name)
+        if target.id == existing.id:
+            if target.source_id != source.id:
+                raise errors.generic(
+                    f"SQL compilation error:\nStream '{name}' is not on table '{source.name}'.",
+                    errno=2040,
+                    sqlstate="42601",
+                )
+            return target.offset  # OR REPLACE … AT(STREAM => 'self') keeps the offset
+    if kind != "STREAM" and not base.change_tracking:
+        # No history before change tracking existed (create-stream usage notes).
+        raise errors.change_tracking_not_enabled(str(base.name))
+    if kind == "STREAM" and base is not source:
+        other = stream_by_text(emu, point.expression.name)
+        if other.source_id != source.id:
+            raise errors.generic(
+                f"SQL compilation error:\nStream '{other.name}' is not on view '{source.name}'.",
+                errno=2040,
+                sqlstate="42601",
+            )
+        return other.offset
+    return point_version(emu, base, point)
+
+
+def run_drop_stream(emu: Emulator, node: exp.Drop) -> Outcome:
+    """DROP STREAM [IF EXISTS] s."""
+    tables = node.args.get("tables") or [node.this]
+    target = tables[0]
+    assert isinstance(target, exp.Table)
+    obj = emu.resolver.lookup(
+        target, "DROP STREAM", (STREAM,), missing_ok=bool(node.args.get("exists")), label="Stream"
+    )
+    if obj is None:
+        name = written_parts(target)[-1]
+        return status(f"Drop statement executed successfully ({name} already dropped).")
+    emu.catalog.forget_object(obj)
+    return status(f"{obj.name.name} successfully dropped.")

@@ -1,0 +1,104 @@
+"""Table references that read history: streams, CHANGES clauses and AT | BEFORE.
+
+Each is materialised into a session temporary table (its size is the delta's, not the
+source's) and the query reads that table under the reference's alias.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from emulator import errors
+from emulator.catalog import STREAM, TABLE, CatalogObject
+from emulator.streams.objects import from_object
+from emulator.streams.reader import BEGINNING, source_for
+from emulator.streams.staleness import require_source, stream_reader
+from emulator.streams.time_travel import point_version
+
+if TYPE_CHECKING:
+    from emulator.session import Emulator
+
+
+def is_history_reference(obj: CatalogObject, table: exp.Table) -> bool:
+    """Whether reading ``table`` needs this module (a stream, CHANGES or AT | BEFORE)."""
+    return obj.kind == STREAM or bool(table.args.get("changes") or table.args.get("when"))
+
+
+def relation(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expression:
+    """The DuckDB relation for a stream read, a CHANGES clause or a time-travel read."""
+    if obj.kind == STREAM:
+        if table.args.get("changes") or table.args.get("when"):
+            raise errors.unsupported("AT | BEFORE | CHANGES on a stream")
+        return _stream(emu, obj, table)
+    if obj.kind != TABLE:
+        raise errors.unsupported(f"AT | BEFORE | CHANGES on a {obj.kind.lower()}")
+    if not obj.change_tracking:
+        raise errors.change_tracking_not_enabled(str(obj.name))
+    changes = table.args.get("changes")
+    if isinstance(changes, exp.Changes):
+        return _changes(emu, obj, table, changes)
+    point = table.args.get("when")
+    assert isinstance(point, exp.HistoricalData)
+    version = point_version(emu, obj, point)
+    sql = source_for(emu, obj).image_sql(version)
+    return _materialise(emu, f"__ib_at_{obj.id}_{version}", sql, table)
+
+
+def _stream(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expression:
+    stream = from_object(obj)
+    source = require_source(emu, stream)
+    reader = stream_reader(emu, stream, source)
+    end = reader.current_version()
+    start = BEGINNING if stream.initial_rows else stream.offset
+    sql = reader.delta_sql(start, end, append_only=stream.append_only)
+    emu.streams.read(stream.id, end)
+    return _materialise(emu, f"__ib_stream_{stream.id}", sql, table)
+
+
+def _changes(
+    emu: Emulator, obj: CatalogObject, table: exp.Table, changes: exp.Changes
+) -> exp.Expression:
+    """``CHANGES(INFORMATION => DEFAULT | APPEND_ONLY) AT|BEFORE(…) [END(…)]``: read-only,
+    END inclusive, now without END (https://docs.snowflake.com/en/sql-reference/constructs/changes)."""
+    info = changes.args.get("information")
+    mode = str(info.name if isinstance(info, exp.Expression) else info or "DEFAULT").upper()
+    if mode not in ("DEFAULT", "APPEND_ONLY"):
+        raise errors.invalid_value("INFORMATION", mode)
+    start_point = changes.args.get("at_before")
+    if not isinstance(start_point, exp.HistoricalData):
+        raise errors.generic(
+            "SQL compilation error:\nCHANGES needs an AT or BEFORE clause.",
+            errno=1003,
+            sqlstate="42000",
+        )
+    reader = source_for(emu, obj)
+    start = point_version(emu, obj, start_point)
+    end_point = changes.args.get("end")
+    end = (
+        point_version(emu, obj, end_point)
+        if isinstance(end_point, exp.HistoricalData)
+        else reader.current_version()
+    )
+    sql = reader.delta_sql(start, max(start, end), append_only=mode == "APPEND_ONLY")
+    name = f"__ib_changes_{obj.id}_{start}_{end}_{mode.lower()}"
+    return _materialise(emu, name, sql, table)
+
+
+def _materialise(emu: Emulator, name: str, sql: str, table: exp.Table) -> exp.Expression:
+    emu.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {sql}")
+    emu.streams.materialised(_ident(name))
+    alias = table.args.get("alias")
+    if alias is None:
+        alias = exp.TableAlias(this=exp.to_identifier(table.name, quoted=True))
+    return exp.Table(
+        this=exp.to_identifier(name, quoted=True),
+        db=exp.to_identifier("main", quoted=True),
+        catalog=exp.to_identifier("temp", quoted=True),
+        alias=alias.copy(),
+    )
+
+
+def _ident(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")

@@ -1,0 +1,76 @@
+"""Stale streams and SYSTEM$STREAM_HAS_DATA.
+
+A stream is stale when its source was replaced or dropped (CREATE OR REPLACE TABLE drops
+the history: https://docs.snowflake.com/en/user-guide/streams-intro) or when the emulator
+clock is past STALE_AFTER. A stale stream cannot be read; it must be recreated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from emulator import errors
+from emulator.catalog import TABLE, VIEW, CatalogObject
+from emulator.streams.objects import Stream, stale_after, touch
+from emulator.streams.reader import BEGINNING, ChangeSource, source_for
+
+if TYPE_CHECKING:
+    from emulator.session import Emulator
+
+
+def live_source(emu: Emulator, stream: Stream) -> CatalogObject | None:
+    """The table feeding the stream (its source, or its view's table), or None when the
+    source or that table was dropped or replaced."""
+    if stream.base_id != stream.source_id:
+        view = emu.catalog.by_id(stream.source_id)
+        if view is None or view.kind != VIEW:
+            return None
+    base = emu.catalog.by_id(stream.base_id)
+    if base is None or base.kind != TABLE or not base.change_tracking:
+        return None
+    return base
+
+
+def stream_reader(emu: Emulator, stream: Stream, base: CatalogObject) -> ChangeSource:
+    """The change source a stream reads: its table, or its view over ``base``."""
+    if stream.base_id == stream.source_id:
+        return source_for(emu, base)
+    from emulator.streams.views import ViewSource
+
+    view = emu.catalog.by_id(stream.source_id)
+    assert view is not None
+    return ViewSource(emu, view, base)
+
+
+def is_stale(emu: Emulator, stream: Stream) -> bool:
+    """SHOW STREAMS ``stale``: the source is gone or the clock is past STALE_AFTER."""
+    source = live_source(emu, stream)
+    return source is None or emu.now > stale_after(stream, source)
+
+
+def require_source(emu: Emulator, stream: Stream) -> CatalogObject:
+    """The source of a readable stream; Snowflake's stale error otherwise."""
+    source = live_source(emu, stream)
+    if source is None or emu.now > stale_after(stream, source):
+        raise errors.stream_stale(str(stream.name))
+    return source
+
+
+def has_data(emu: Emulator, stream: Stream) -> bool:
+    """Whether the stream may have change records (never a false negative).
+
+    Compares the source's current version with the offset and looks at the log only when
+    they differ (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data).
+    FALSE restarts the staleness period, as calling it on an empty stream does in Snowflake.
+    """
+    source = require_source(emu, stream)
+    reader = stream_reader(emu, stream, source)
+    end = reader.current_version()
+    start = BEGINNING if stream.initial_rows else stream.offset
+    found = reader.has_changes(start, end, append_only=stream.append_only)
+    if stream.initial_rows and not found:
+        base = source.base().sql("duckdb")
+        found = emu.con.execute(f"SELECT 1 FROM {base} LIMIT 1").fetchone() is not None
+    if not found:
+        touch(emu, stream, emu.now)
+    return found
