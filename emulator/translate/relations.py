@@ -12,6 +12,10 @@ from emulator import errors
 from emulator.translate.context import TranslateContext
 from emulator.translate.names import output_name, stored
 
+#: Relations the session registered with DuckDB for one statement (e.g. task history rows);
+#: references to them are left as they are.
+SCRATCH_PREFIX = "__ib_scratch_"
+
 
 def name_projections(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     """Alias every unaliased projection with the column name Snowflake would report.
@@ -73,7 +77,9 @@ def resolve_tables(tree: exp.Expression, ctx: TranslateContext) -> exp.Expressio
     tables = [
         t
         for t in tree.find_all(exp.Table)
-        if isinstance(t.this, exp.Identifier) and not (not t.db and t.name in ctes)
+        if isinstance(t.this, exp.Identifier)
+        and not (not t.db and t.name in ctes)
+        and not (not t.db and t.name.startswith(SCRATCH_PREFIX))
     ]
     for table in tables:
         relation = ctx.resolve_table(table.copy())
