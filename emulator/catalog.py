@@ -111,7 +111,9 @@ class Catalog:
 
     def install(self) -> None:
         """Create the reserved schema and metadata tables when missing."""
-        for ddl in _DDL:
+        from emulator.dynamic.objects import HISTORY_DDL
+
+        for ddl in (*_DDL, HISTORY_DDL):
             self.con.execute(ddl)
         row = self.con.execute(
             f"SELECT value FROM {META_SCHEMA}.meta WHERE key = 'format'"

@@ -41,6 +41,10 @@ def run_create(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         from emulator.dynamic.create import run_create_dynamic
 
         return run_create_dynamic(emu, node, sql)
+    if type(node).__name__ == "CreateIcebergTable":
+        from emulator.iceberg_tables.ddl import run_create_iceberg
+
+        return run_create_iceberg(emu, node, sql)  # type: ignore[arg-type]
     assert isinstance(node, exp.Create)
     kind = str(node.args.get("kind") or "").upper()
     replace = bool(node.args.get("replace"))
@@ -198,6 +202,17 @@ def run_drop(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         from emulator.tasks.statements import drop_task
 
         return drop_task(emu, target, if_exists)
+    if kind == "TABLE":
+        from emulator.iceberg_tables.ddl import find_iceberg, run_drop_iceberg
+
+        iceberg = find_iceberg(emu, target)
+        if iceberg is not None:
+            return run_drop_iceberg(emu, iceberg)
+        if node.args.get("iceberg"):
+            if if_exists:
+                name = written_parts(target)[-1]
+                return status(f"Drop statement executed successfully ({name} already dropped).")
+            emu.resolver.require(target, "DROP ICEBERG TABLE", ("ICEBERG TABLE",), label="Table")
     if kind in ("TABLE", "VIEW"):
         obj = emu.resolver.lookup(
             target, f"DROP {kind}", (kind,), missing_ok=if_exists, label=_KIND_LABEL[kind]
@@ -226,6 +241,10 @@ def run_alter(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     kind = str(node.args.get("kind") or "").upper()
     if kind != "TABLE":
         raise errors.unsupported(statement_name(sql))
+    from emulator.iceberg_tables.ddl import find_iceberg, run_alter_iceberg
+
+    if node.args.get("iceberg") or find_iceberg(emu, node.this) is not None:
+        return run_alter_iceberg(emu, node)
     obj = emu.resolver.lookup(
         node.this,
         "ALTER TABLE",

@@ -183,6 +183,10 @@ def handler_for(kind: Kind) -> Handler:
         from emulator.dynamic.alter import run_alter_dynamic
 
         return run_alter_dynamic
+    if kind in (Kind.INSERT, Kind.UPDATE, Kind.DELETE, Kind.MERGE, Kind.TRUNCATE):
+        from emulator.iceberg_tables.dml import routed
+
+        return routed(table[kind])  # Iceberg targets commit to the Iceberg store
     return table.get(kind, _unsupported)
 
 

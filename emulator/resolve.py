@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterable
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import DYNAMIC_TABLE, STREAM, TABLE, VIEW, Catalog, CatalogObject
+from emulator.catalog import (
+    DYNAMIC_TABLE,
+    ICEBERG_TABLE,
+    STREAM,
+    TABLE,
+    VIEW,
+    Catalog,
+    CatalogObject,
+)
 from emulator.state import SessionState
 from icebridge.sql.identifiers import ObjectName, join_parts
 
@@ -46,6 +54,10 @@ class Resolver:
         self.information_schema: Callable[[str, str, exp.Table], exp.Expression] | None = None
         # (object, written table) -> relation for streams, CHANGES and AT | BEFORE reads
         self.history: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
+        # (Iceberg table, written table) -> relation of its snapshot (emulator.iceberg_tables)
+        self.iceberg: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
+        # object id -> stand-in write target while a DML statement runs on a working copy
+        self.write_overrides: dict[int, CatalogObject] = {}
 
     def object_name(self, table: exp.Table, action: str) -> ObjectName:
         """Complete a (possibly partial) table name with the current database and schema."""
@@ -118,6 +130,10 @@ class Resolver:
             if not self.catalog.database_exists(database):
                 raise errors.object_does_not_exist(join_parts([database]), "Database")
             return self.information_schema(database, parts[-1], table)
+        if self.iceberg is not None:
+            found = self.lookup(table, action, (ICEBERG_TABLE,), missing_ok=True)
+            if found is not None:
+                return self.iceberg(found, table)
         if self.history is not None and (table.args.get("changes") or table.args.get("when")):
             return self.history(self.require(table, action, (TABLE, VIEW, STREAM)), table)
         obj = self.require(table, action, (TABLE, VIEW, STREAM, DYNAMIC_TABLE))
@@ -133,6 +149,7 @@ class Resolver:
     def write_target(self, table: exp.Table, action: str) -> CatalogObject:
         """The native table a DML statement writes (views and other kinds refused)."""
         obj = self.require(table, action)
+        obj = self.write_overrides.get(obj.id, obj)
         if obj.kind != TABLE:
             raise errors.generic(
                 f"SQL compilation error:\nObject '{obj.name}' is a {obj.kind.lower()}; "

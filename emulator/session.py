@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -93,6 +93,7 @@ class Emulator:
         *,
         clock: Clock | None = None,
         behavior_change_bundles: Iterable[str] = (),
+        external_volumes: Mapping[str, str | Path] | None = None,
     ) -> None:
         # Enabled Snowflake behavior-change bundles, e.g. {"2026_06"} (see docs/fidelity).
         self.behavior_change_bundles = frozenset(behavior_change_bundles)
@@ -122,6 +123,8 @@ class Emulator:
         # close hooks run before DuckDB closes (e.g. flushing in-memory history).
         self.statement_rewriters: list[Callable[[Emulator, exp.Expression], exp.Expression]] = []
         self.close_hooks: list[Callable[[], None]] = []
+        # Run after each autocommit statement's DuckDB COMMIT (e.g. a test fault point).
+        self.commit_hooks: list[Callable[[], None]] = []
         # Statements committed so far: a cheap "did any data change?" check for features
         # that cache what they read (e.g. a false task WHEN condition).
         self.commit_count = 0
@@ -142,9 +145,21 @@ class Emulator:
         from emulator.tasks.engine import install as install_tasks
 
         self.tasks = install_tasks(self)
+        from emulator.dynamic.schedule import install as install_dynamic
+
+        # Registered eagerly so a reopened emulator refreshes its dynamic tables on advance().
+        self.dynamic_tables = install_dynamic(self)
         from emulator.tasks.realtime import RealtimeDriver
 
         self._realtime = RealtimeDriver(self)
+        # Iceberg tables: the store (opened on first use); a reopened emulator moves stream
+        # offsets recorded by an Iceberg commit whose DuckDB commit was lost.
+        from emulator.iceberg_tables import IcebergTables
+
+        self.iceberg = IcebergTables(self, external_volumes)
+        self.close_hooks.append(self.iceberg.close)
+        if self.path is not None:
+            self.iceberg.repair()
 
     # -- public API ------------------------------------------------------------------------
 
@@ -247,6 +262,12 @@ class Emulator:
     def query(self, sql: str) -> pa.Table:
         """Run one query and return its rows (the Target protocol)."""
         return self.sql(sql)
+
+    def compact_iceberg(self, name: str) -> int | None:
+        """Rewrite the small data files of Iceberg table ``name`` ('DB.SCHEMA.T') in one
+        ``replace`` snapshot; the snapshot id, or None when nothing needed compacting."""
+        self._check_open()
+        return self.iceberg.compact(name)
 
     def connect(self) -> Connection:
         """A DB-API style connection over this emulator."""
@@ -368,6 +389,8 @@ class Emulator:
         self.con.execute("COMMIT")
         self.commit_count += 1
         self.capture.reset()
+        for hook in self.commit_hooks:
+            hook()
         return outcome
 
     def _in_transaction(self, call: Callable[[], Outcome], *, journal: bool) -> Outcome:

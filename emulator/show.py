@@ -15,7 +15,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import META_SCHEMA, TABLE, VIEW, CatalogObject, utc_aware
+from emulator.catalog import ICEBERG_TABLE, META_SCHEMA, TABLE, VIEW, CatalogObject, utc_aware
 from emulator.dispatch import statement_name
 from emulator.resolve import written_parts
 from emulator.script import leading_words
@@ -123,9 +123,16 @@ def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
             if like(r[1])
         ]
         return _outcome(_table(out, names))
+    if what == "TABLES" and node.args.get("iceberg"):
+        from emulator.iceberg_tables.show import show_iceberg_tables
+
+        return show_iceberg_tables(emu, _scoped_objects(emu, node, ICEBERG_TABLE), like)
     if what in ("TABLES", "VIEWS"):
         kind = TABLE if what == "TABLES" else VIEW
         objs = [o for o in _scoped_objects(emu, node, kind) if like(o.name.name)]
+        if kind == TABLE:  # SHOW TABLES lists Iceberg tables too (is_iceberg = Y)
+            objs += [o for o in _scoped_objects(emu, node, ICEBERG_TABLE) if like(o.name.name)]
+            objs.sort(key=lambda o: o.name.parts)
         return _outcome(_objects_table(emu, objs, kind))
     if what == "DYNAMIC TABLES":
         from emulator.dynamic.show import show_dynamic_tables
@@ -193,6 +200,10 @@ def _scoped_objects(emu: Emulator, node: exp.Expression, kind: str) -> list[Cata
 
 
 def _row_count(emu: Emulator, obj: CatalogObject) -> int | None:
+    if obj.kind == ICEBERG_TABLE:
+        from emulator.iceberg_tables.show import row_count
+
+        return row_count(emu, obj)
     if obj.kind != TABLE:
         return None
     row = emu.con.execute(f"SELECT count(*) FROM {obj.base().sql(dialect='duckdb')}").fetchone()
@@ -212,6 +223,7 @@ def _objects_table(emu: Emulator, objs: list[CatalogObject], kind: str) -> pa.Ta
         "owner",
         "retention_time",
         "change_tracking",
+        "is_iceberg",
     ]
     if kind == VIEW:
         names = ["created_on", "name", "database_name", "schema_name", "owner", "comment", "text"]
@@ -230,6 +242,7 @@ def _objects_table(emu: Emulator, objs: list[CatalogObject], kind: str) -> pa.Ta
                 "owner": OWNER,
                 "retention_time": str(o.retention_days),
                 "change_tracking": "ON" if o.change_tracking else "OFF",
+                "is_iceberg": "Y" if o.kind == ICEBERG_TABLE else "N",
                 "text": o.definition,
             }
         )
@@ -300,7 +313,7 @@ def run_describe(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     if kind not in ("TABLE", "VIEW") or not isinstance(node.this, exp.Table):
         raise errors.unsupported(statement_name(sql) + " " + kind)
     obj = emu.resolver.require(
-        node.this, f"DESCRIBE {kind}", (TABLE, VIEW), label=kind.capitalize()
+        node.this, f"DESCRIBE {kind}", (TABLE, VIEW, ICEBERG_TABLE), label=kind.capitalize()
     )
     names = [
         "name",
@@ -347,11 +360,12 @@ def information_schema(
                    CASE WHEN o.table_type = 'TRANSIENT' THEN 'YES' ELSE 'NO' END AS IS_TRANSIENT,
                    t.estimated_size::BIGINT AS ROW_COUNT,
                    o.retention_days AS RETENTION_TIME, timezone('UTC', o.created_on) AS CREATED,
-                   timezone('UTC', o.last_altered) AS LAST_ALTERED, o.comment AS COMMENT
+                   timezone('UTC', o.last_altered) AS LAST_ALTERED, o.comment AS COMMENT,
+                   CASE WHEN o.kind = 'ICEBERG TABLE' THEN 'YES' ELSE 'NO' END AS IS_ICEBERG
             FROM {META_SCHEMA}.objects o
             LEFT JOIN duckdb_tables() t
               ON t.schema_name = o.duck_schema AND t.table_name = o.base_name
-            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW')"""
+            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW', 'ICEBERG TABLE')"""
     elif view == "COLUMNS":
         sql = f"""
             SELECT o.database AS TABLE_CATALOG, o.schema AS TABLE_SCHEMA,
@@ -368,7 +382,7 @@ def information_schema(
                        AS NUMERIC_SCALE,
                    c.comment AS COMMENT
             FROM {META_SCHEMA}.objects o JOIN {META_SCHEMA}.columns c ON c.object_id = o.id
-            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW')"""
+            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW', 'ICEBERG TABLE')"""
     elif view == "SCHEMATA":
         sql = f"""
             SELECT database AS CATALOG_NAME, name AS SCHEMA_NAME, '{OWNER}' AS SCHEMA_OWNER,

@@ -312,6 +312,16 @@ class IcebergStore:
             return {}
         return {"operation": snap.summary.operation.value, **snap.summary.additional_properties}
 
+    def snapshot_summaries(self, name: ObjectName) -> list[tuple[int, dict[str, str]]]:
+        """(snapshot id, summary) of the retained snapshots, in commit order."""
+        out: list[tuple[int, dict[str, str]]] = []
+        for snap in self._table(name).metadata.snapshots:
+            summary = snap.summary
+            props = {} if summary is None else summary.additional_properties
+            op = {} if summary is None else {"operation": summary.operation.value}
+            out.append((snap.snapshot_id, {**op, **props}))
+        return out
+
     def metadata_location(self, name: ObjectName) -> str:
         """The current ``vN.metadata.json`` location, for other engines' readers."""
         return str(self._table(name).metadata_location)

@@ -61,6 +61,11 @@ class StreamTracker:
         """A stream was read up to source version ``end`` by the running statement."""
         self._reads[stream_id] = end
 
+    def statement_reads(self) -> dict[int, int]:
+        """Stream id -> source version read so far by the running statement (the offsets a
+        successful DML statement will consume; Iceberg writes record them)."""
+        return dict(self._reads)
+
     def finish(self, kind: Any) -> None:
         """The statement succeeded: consume what it read if it is DML."""
         reads, self._reads = self._reads, {}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import STREAM, TABLE, VIEW, CatalogObject
+from emulator.catalog import ICEBERG_TABLE, STREAM, TABLE, VIEW, CatalogObject
 from emulator.resolve import written_parts
 from emulator.session import Outcome, status
 from emulator.streams import history
@@ -59,14 +59,20 @@ def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         source = emu.resolver.require(node.source, "CREATE STREAM", (VIEW,), label="View")
         base = check_view_supported(emu, source)
     elif kind == "TABLE":
-        source = emu.resolver.require(node.source, "CREATE STREAM", (TABLE,), label="Table")
+        source = emu.resolver.require(
+            node.source, "CREATE STREAM", (TABLE, ICEBERG_TABLE), label="Table"
+        )
         base = source
     else:
         raise errors.unsupported(f"CREATE STREAM … ON {kind}")
     offset = _offset(emu, node, source, base, existing, name)
     if existing is not None:
         emu.catalog.forget_object(existing)
-    base = history.enable_tracking(emu, base)
+    if base.kind == ICEBERG_TABLE:  # snapshots are its history: no change log
+        emu.catalog.update_object(base.id, change_tracking=True)
+        base = emu.catalog.by_id(base.id) or base
+    else:
+        base = history.enable_tracking(emu, base)
     if kind == "TABLE":
         source = base
     if offset is None:

@@ -70,5 +70,5 @@ def purge(emu: Emulator, source: CatalogObject) -> int:
 def purge_after_consumption(emu: Emulator, source_id: int) -> None:
     """Compact the log of a stream's source after its offset moved."""
     source = emu.catalog.by_id(source_id)
-    if source is not None and source.change_tracking:
-        purge(emu, source)
+    if source is not None and source.change_tracking and source.base_name is not None:
+        purge(emu, source)  # Iceberg sources keep no change log (snapshots are the history)

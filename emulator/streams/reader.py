@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlglot import exp
 
-from emulator.catalog import ROW_ID, CatalogObject
+from emulator.catalog import ICEBERG_TABLE, ROW_ID, CatalogObject
 
 if TYPE_CHECKING:
     from emulator.session import Emulator
@@ -151,5 +151,10 @@ class NativeSource:
 
 
 def source_for(emu: Emulator, obj: CatalogObject) -> ChangeSource:
-    """The change source of a catalog object (native tables only for now)."""
+    """The change source of a catalog object: a native table's log, or an Iceberg table's
+    snapshots (:mod:`emulator.iceberg_tables.streams_source`)."""
+    if obj.kind == ICEBERG_TABLE:
+        from emulator.iceberg_tables.streams_source import IcebergSource
+
+        return IcebergSource(emu, obj)
     return NativeSource(emu, obj)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from emulator import errors
-from emulator.catalog import TABLE, VIEW, CatalogObject
+from emulator.catalog import ICEBERG_TABLE, TABLE, VIEW, CatalogObject
 from emulator.streams.objects import Stream, stale_after, touch
 from emulator.streams.reader import BEGINNING, ChangeSource, source_for
 
@@ -26,7 +26,7 @@ def live_source(emu: Emulator, stream: Stream) -> CatalogObject | None:
         if view is None or view.kind != VIEW:
             return None
     base = emu.catalog.by_id(stream.base_id)
-    if base is None or base.kind != TABLE or not base.change_tracking:
+    if base is None or base.kind not in (TABLE, ICEBERG_TABLE) or not base.change_tracking:
         return None
     return base
 

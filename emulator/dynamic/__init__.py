@@ -1,0 +1,2 @@
+"""Dynamic tables: CREATE / ALTER / DROP / SHOW, refreshes on the emulator clock, refresh
+history. See the module docstrings and docs/fidelity/dynamic_tables.md."""

@@ -1,0 +1,67 @@
+"""Run in a subprocess by test_exactly_once.py: load staged orders into Iceberg, crashing
+at the fault point named by ICEBRIDGE_FAULT.
+
+Usage: python crash_load.py <emulator path> <pipeline: merge|append> <setup|load>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+
+from emulator import Emulator
+from emulator.iceberg_tables.exactly_once import FAULT_ENV
+from icebridge.examples import orders
+from icebridge.pipeline import Pipeline
+from icebridge.sql.dialect import generate, parse_one
+
+ROWS = 20
+
+
+def pipeline(kind: str) -> Pipeline:
+    return orders.orders if kind == "merge" else orders.orders_append
+
+
+def load_statement(kind: str) -> str:
+    """The body of the rendered load task (the MERGE or INSERT … SELECT FROM stream)."""
+    for text in pipeline(kind).sql():
+        node = parse_one(text)
+        if type(node).__name__ == "CreateTask" and "LOAD_TASK" in text.split(" AS ")[0]:
+            return generate(node.args["body"])
+    raise AssertionError("no load task rendered")
+
+
+def staged(start: int) -> list[dict[str, object]]:
+    return [
+        {
+            "ORDER_ID": i,
+            "CUSTOMER_ID": i % 7,
+            "ORDER_TS": dt.datetime(2026, 1, 1) + dt.timedelta(minutes=i),
+            "STATUS": "NEW",
+            "TOTAL_AMOUNT": i + 0.5,
+        }
+        for i in range(start, start + ROWS)
+    ]
+
+
+def main(path: str, kind: str, phase: str) -> None:
+    fault = os.environ.pop(FAULT_ENV, None)
+    emu = Emulator(path)
+    if phase == "setup":
+        emu.execute(
+            "CREATE DATABASE AUTOMATED_INTELLIGENCE; CREATE WAREHOUSE AUTOMATED_INTELLIGENCE_WH"
+        )
+        pipeline(kind).deploy(emu)
+        pipeline(kind).ingest(emu, staged(0))
+        emu.execute(load_statement(kind))  # a first, clean load
+        pipeline(kind).ingest(emu, staged(ROWS))
+    else:
+        if fault is not None:
+            os.environ[FAULT_ENV] = fault  # armed for the load statement only
+        emu.execute(load_statement(kind))
+    emu.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
