@@ -3,6 +3,9 @@
 ``icebridge plan [FILE.py | MODULE[:ATTR]]`` prints the Snowflake SQL of the pipelines
 found there (the bundled orders example by default): one statement per block, each
 ending in ``;``, syntax-highlighted when stdout is a terminal.
+
+``icebridge demo`` runs the bundled pipelines on the embedded emulator (see
+:mod:`icebridge.demo`).
 """
 
 from __future__ import annotations
@@ -110,6 +113,18 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from icebridge.demo import run_demo
+
+    if args.minutes < 1:
+        raise CliError("--minutes must be at least 1")
+    path = None if args.in_memory else Path(args.path)
+    result = run_demo(out, path=path, minutes=args.minutes, seed=args.seed)
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per action."""
     parser = argparse.ArgumentParser(
@@ -129,6 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="syntax highlighting (auto: only when stdout is a terminal)",
     )
     plan.set_defaults(handler=_plan)
+    demo = commands.add_parser(
+        "demo", help="run the bundled pipelines on the embedded emulator with simulated traffic"
+    )
+    demo.add_argument(
+        "--path",
+        default="icebridge-demo",
+        help="emulator directory, replaced on each run (default: ./icebridge-demo)",
+    )
+    demo.add_argument("--in-memory", action="store_true", help="keep nothing on disk")
+    demo.add_argument("--minutes", type=int, default=30, help="simulated minutes (default 30)")
+    demo.add_argument("--seed", type=int, default=7, help="traffic seed (default 7)")
+    demo.set_defaults(handler=_demo)
     return parser
 
 

@@ -1,10 +1,11 @@
 """What :meth:`Pipeline.status` reports, read through the target with grammar-built SQL.
 
 Reported: rows in the staging table, rows in the target, whether the stream has pending
-changes (``SYSTEM$STREAM_HAS_DATA``), and the most recent runs of the load task
-(``INFORMATION_SCHEMA.TASK_HISTORY``, newest first). A part the target cannot answer yet
-(it raises :class:`~icebridge.errors.UnsupportedError`) is reported as ``None``; any other
-error (for example, a pipeline that is not deployed) propagates.
+changes (``SYSTEM$STREAM_HAS_DATA``), the lag (how long the oldest row still waiting in the
+stream has waited, from its ``_INGESTED_AT``), the load task's runs counted by state and its
+most recent runs (``INFORMATION_SCHEMA.TASK_HISTORY``, newest first). A part the target
+cannot answer yet (it raises :class:`~icebridge.errors.UnsupportedError`) is reported as
+``None``; any other error (for example, a pipeline that is not deployed) propagates.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from icebridge.errors import UnsupportedError
+from icebridge.pipeline.columns import INGESTED_AT
 from icebridge.pipeline.specs import IcebergTarget
 from icebridge.sql.dialect import generate
 from icebridge.sql.identifiers import ObjectName, identifier
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 #: How many task runs :class:`PipelineStatus` lists.
 RECENT_RUNS = 10
+#: How many runs of TASK_HISTORY are counted by state (the function's maximum).
+HISTORY_LIMIT = 10000
 _RUN_COLUMNS = ("NAME", "STATE", "SCHEDULED_TIME", "COMPLETED_TIME", "ERROR_MESSAGE")
 
 
@@ -48,6 +52,8 @@ class PipelineStatus:
     target_rows: int | None
     stream_has_data: bool | None
     recent_task_runs: tuple[TaskRun, ...] | None
+    lag_seconds: int | None = None
+    runs_by_state: dict[str, int] | None = None
 
 
 def count_sql(table: ObjectName) -> str:
@@ -92,6 +98,21 @@ def task_history_sql(task: ObjectName, limit: int = RECENT_RUNS) -> str:
     return generate(query)
 
 
+def lag_sql(stream: ObjectName) -> str:
+    """Seconds the oldest row still waiting in ``stream`` has waited (NULL when none).
+
+    ``_INGESTED_AT`` is TIMESTAMP_NTZ holding the session-local wallclock, so it is compared
+    with ``CURRENT_TIMESTAMP()`` cast to NTZ in the same time zone. Reading a stream in a
+    query never consumes it (https://docs.snowflake.com/en/user-guide/streams-intro).
+    """
+    oldest = exp.Min(this=exp.column(identifier(INGESTED_AT)))
+    now = exp.Cast(
+        this=exp.CurrentTimestamp(), to=exp.DataType.build("TIMESTAMP_NTZ", dialect="snowflake")
+    )
+    lag = exp.DateDiff(this=now, expression=oldest, unit=exp.var("SECOND"))
+    return generate(exp.select(lag).from_(stream.table()))
+
+
 def _scalar(target: Target, sql: str) -> Any:
     table = target.query(sql)
     if table.num_rows != 1 or table.num_columns < 1:
@@ -116,11 +137,21 @@ def read_status(pipeline: Pipeline, target: Target) -> PipelineStatus:
         ok, table = _optional(target, stream_has_data_sql(pipeline.stream_spec.name))
         if ok and table is not None and table.num_rows == 1:
             has_data = bool(table.column(0)[0].as_py())
+    lag: int | None = None
+    if pipeline.stream_spec is not None and staging is not None and staging.ingested_at:
+        ok, table = _optional(target, lag_sql(pipeline.stream_spec.name))
+        if ok and table is not None and table.num_rows == 1:
+            lag = int(table.column(0)[0].as_py() or 0)
     runs: tuple[TaskRun, ...] | None = None
+    by_state: dict[str, int] | None = None
     if isinstance(pipeline.target, IcebergTarget):
-        ok, table = _optional(target, task_history_sql(pipeline.target.task))
+        ok, table = _optional(target, task_history_sql(pipeline.target.task, HISTORY_LIMIT))
         if ok and table is not None:
-            rows = table.to_pylist()
+            all_rows = table.to_pylist()
+            by_state = {}
+            for row in all_rows:
+                by_state[row["STATE"]] = by_state.get(row["STATE"], 0) + 1
+            rows = all_rows[:RECENT_RUNS]
             runs = tuple(
                 TaskRun(
                     name=r.get("NAME"),
@@ -137,4 +168,6 @@ def read_status(pipeline: Pipeline, target: Target) -> PipelineStatus:
         target_rows=None if loaded is None else int(loaded),
         stream_has_data=has_data,
         recent_task_runs=runs,
+        lag_seconds=lag,
+        runs_by_state=by_state,
     )
