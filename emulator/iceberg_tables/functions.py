@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.catalog_objects import DYNAMIC_TABLE, ICEBERG_TABLE, CatalogObject
 from emulator.translate.names import output_name
 from icebridge.errors import IcebridgeError
 from icebridge.sql.identifiers import ObjectName
@@ -33,10 +34,21 @@ def table_information(emu: Emulator, text: str) -> str:
     except IcebridgeError:
         raise errors.object_does_not_exist(text, "Table") from None
     obj = emu.catalog.find(name)
-    if obj is None or obj.kind != "ICEBERG TABLE":
+    if obj is None or not _is_iceberg(obj):
         raise errors.object_does_not_exist(text, "Table")
     location = emu.iceberg.store.metadata_location(obj.name)
     return json.dumps({"metadataLocation": location, "status": "success"}, separators=(",", ":"))
+
+
+def _is_iceberg(obj: CatalogObject) -> bool:
+    """Iceberg tables, including dynamic Iceberg tables (CREATE DYNAMIC ICEBERG TABLE)."""
+    if obj.kind == ICEBERG_TABLE:
+        return True
+    if obj.kind == DYNAMIC_TABLE:
+        from emulator.dynamic.objects import spec_of
+
+        return spec_of(obj).is_iceberg
+    return False
 
 
 def rewrite_iceberg_functions(emu: Emulator, node: exp.Expression) -> exp.Expression:

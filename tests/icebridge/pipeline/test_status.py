@@ -47,6 +47,8 @@ def test_status_reports_counts_stream_and_runs() -> None:
             return pa.table({"COUNT(*)": [3]})
         if "STREAM_HAS_DATA" in sql:
             return pa.table({"X": [True]})
+        if "DATEDIFF" in sql:
+            return pa.table({"LAG": [42]})
         return pa.table(
             {
                 "NAME": ["ORDERS_LOAD_TASK"],
@@ -63,6 +65,8 @@ def test_status_reports_counts_stream_and_runs() -> None:
     assert status.stream_has_data is True
     assert status.recent_task_runs is not None
     assert [r.state for r in status.recent_task_runs] == ["SUCCEEDED"]
+    assert status.lag_seconds == 42
+    assert status.runs_by_state == {"SUCCEEDED": 1}
 
 
 def test_status_marks_unsupported_parts_as_none() -> None:
@@ -75,6 +79,8 @@ def test_status_marks_unsupported_parts_as_none() -> None:
     assert status.staged_rows == 0
     assert status.stream_has_data is None
     assert status.recent_task_runs is None
+    assert status.lag_seconds is None
+    assert status.runs_by_state is None
 
 
 def test_status_propagates_real_errors() -> None:
