@@ -334,6 +334,9 @@ def _alter_set(emu: Emulator, obj: CatalogObject, action: exp.AlterSet) -> None:
             emu.capture.enable(obj)
         else:
             emu.capture.disable(obj)
+        from emulator.streams.history import tracking_toggled
+
+        tracking_toggled(emu, obj)  # the log restarts; streams on the table go stale
 
 
 def _add_column(emu: Emulator, obj: CatalogObject, column: Any) -> None:

@@ -135,7 +135,8 @@ class Resolver:
             if found is not None:
                 return self.iceberg(found, table)
         if self.history is not None and (table.args.get("changes") or table.args.get("when")):
-            return self.history(self.require(table, action, (TABLE, VIEW, STREAM)), table)
+            kinds = (TABLE, VIEW, STREAM, DYNAMIC_TABLE)
+            return self.history(self.require(table, action, kinds), table)
         obj = self.require(table, action, (TABLE, VIEW, STREAM, DYNAMIC_TABLE))
         if obj.kind == DYNAMIC_TABLE:
             from emulator.dynamic.refresh import ensure_readable

@@ -9,6 +9,12 @@ Three costs grow with a table's history in stock PyIceberg 0.12 and are removed 
 * applying a commit's updates ends in ``model_copy(deep=True)`` of the whole table
   metadata (every snapshot and its summary); the metadata models are immutable and each
   update builds new lists, so :func:`apply_updates` returns the result without the copy;
+* the new metadata JSON is written by :class:`~emulator.iceberg.metadata_json.MetadataWriter`,
+  which reuses each (immutable) snapshot's serialised JSON instead of serialising every
+  retained snapshot again;
+* snapshot lookups by id scan the snapshot list about ten times per commit; tables
+  loaded or created here carry :class:`~emulator.iceberg.snapshot_index.IndexedTableMetadataV2`,
+  which looks them up in a dictionary;
 * each catalog commit is a sqlite transaction; WAL mode with ``synchronous=NORMAL``
   avoids an fsync of the whole journal per commit while staying crash-consistent.
 """
@@ -21,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pyiceberg.catalog.sql import SqlCatalog
+from pyiceberg.io import FileIO
 from pyiceberg.table import CommitTableResponse, StagedTable, Table
 from pyiceberg.table.locations import load_location_provider
 from pyiceberg.table.metadata import TableMetadata
@@ -34,6 +41,9 @@ from pyiceberg.table.update import (
 from pyiceberg.typedef import Identifier
 from pyiceberg.utils.datetime import datetime_to_millis
 from sqlalchemy import event
+
+from emulator.iceberg.metadata_json import MetadataWriter
+from emulator.iceberg.snapshot_index import indexed
 
 
 def apply_updates(
@@ -59,6 +69,14 @@ class StoreCatalog(SqlCatalog):
     """A :class:`SqlCatalog` whose commits skip re-reading and deep-copying metadata."""
 
     _committing: Table | None = None
+    _writer: MetadataWriter | None = None
+
+    def _write_metadata(  # type: ignore[override]
+        self, metadata: TableMetadata, io: FileIO, metadata_path: str
+    ) -> None:
+        if self._writer is None:
+            self._writer = MetadataWriter()
+        self._writer.write(metadata, io, metadata_path)
 
     def commit_table(
         self,
@@ -78,7 +96,9 @@ class StoreCatalog(SqlCatalog):
             # The base of a commit: the committing table's own metadata (see module doc).
             self._committing = None
             return committing
-        return super().load_table(identifier)
+        table = super().load_table(identifier)
+        table.metadata = indexed(table.metadata)
+        return table
 
     def _update_and_stage_table(
         self,
@@ -88,7 +108,9 @@ class StoreCatalog(SqlCatalog):
         updates: tuple[TableUpdate, ...],
     ) -> StagedTable:
         if current_table is None:  # table creation: keep PyIceberg's full validation
-            return super()._update_and_stage_table(None, table_identifier, requirements, updates)
+            staged = super()._update_and_stage_table(None, table_identifier, requirements, updates)
+            staged.metadata = indexed(staged.metadata)
+            return staged
         for requirement in requirements:
             requirement.validate(current_table.metadata)
         metadata = apply_updates(current_table.metadata, updates, current_table.metadata_location)

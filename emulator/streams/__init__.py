@@ -6,7 +6,8 @@
 * :mod:`consume` — offsets move only with committed DML (:class:`StreamTracker`);
 * :mod:`staleness` — stale streams and SYSTEM$STREAM_HAS_DATA;
 * :mod:`ddl`, :mod:`show` — CREATE / DROP / SHOW / DESCRIBE STREAM;
-* :mod:`time_travel`, :mod:`history`, :mod:`purge` — history points and log compaction.
+* :mod:`time_travel`, :mod:`history`, :mod:`purge` — history points and log compaction;
+* :mod:`probe` — cached SYSTEM$STREAM_HAS_DATA for task ticks, deferred staleness touches.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import STREAM
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
@@ -28,14 +28,9 @@ __all__ = ["has_data", "rewrite_stream_functions", "stream_has_data_function"]
 def has_data(emu: Emulator, name: ObjectName) -> bool:
     """SYSTEM$STREAM_HAS_DATA for a stream name: never a false negative; FALSE keeps an
     empty stream from going stale
-    (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data)."""
-    from emulator.streams.objects import from_object
-    from emulator.streams.staleness import has_data as check
-
-    obj = emu.catalog.find(name)
-    if obj is None or obj.kind != STREAM:
-        raise errors.object_does_not_exist(str(name), "Stream")
-    return check(emu, from_object(obj))
+    (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data).
+    Cheap enough for every task tick (:mod:`emulator.streams.probe`)."""
+    return emu.streams.probe.has_data(name)  # cached metadata: task ticks call this often
 
 
 def stream_has_data_function(emu: Emulator, call: exp.Expression) -> exp.Expression:

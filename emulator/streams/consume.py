@@ -21,6 +21,7 @@ import duckdb
 from sqlglot import exp
 
 from emulator.streams import objects, statements
+from emulator.streams.probe import StreamProbe
 
 if TYPE_CHECKING:
     from emulator.session import Emulator
@@ -42,6 +43,9 @@ class StreamTracker:
         self._reads: dict[int, int] = {}
         # stream id -> offset to set at COMMIT (explicit transactions)
         self._pending: dict[int, int] = {}
+        # cached SYSTEM$STREAM_HAS_DATA; its deferred touches are written before commits
+        self.probe = StreamProbe(emu)
+        emu.close_hooks.append(self.probe.flush)
 
     def start(self, statement: exp.Expression | None, query_id: str | None = None) -> None:
         """A statement begins: forget the reads of the previous one and drop their data."""
@@ -69,6 +73,8 @@ class StreamTracker:
     def finish(self, kind: Any) -> None:
         """The statement succeeded: consume what it read if it is DML."""
         reads, self._reads = self._reads, {}
+        if not self.emu.in_transaction:
+            self.probe.flush()  # an autocommit COMMIT follows
         if kind is not None and self._query_id is not None:
             statements.record(self.emu, self._query_id, self.emu.capture.written_in_transaction())
             self._query_id = None
@@ -84,6 +90,7 @@ class StreamTracker:
 
     def on_commit(self) -> None:
         """Called before the DuckDB COMMIT, so the offsets commit with the transaction."""
+        self.probe.flush()
         pending, self._pending = self._pending, {}
         if pending:
             self._apply(pending)

@@ -2,9 +2,11 @@
 
 https://docs.snowflake.com/en/sql-reference/sql/create-stream: ``CREATE [OR REPLACE] STREAM
 [IF NOT EXISTS] s ON TABLE t [AT|BEFORE(TIMESTAMP|OFFSET|STREAM => …)] [APPEND_ONLY = …]
-[SHOW_INITIAL_ROWS = …] [COMMENT = …]``. The offset is the source's current version, the
-point given by AT | BEFORE, or, with ``AT(STREAM => 'same name')`` under OR REPLACE, the
-replaced stream's offset. Creating a stream switches change tracking on for its source.
+[SHOW_INITIAL_ROWS = …] [COMMENT = …]``, or ``ON DYNAMIC TABLE dt`` (standard streams only,
+https://docs.snowflake.com/en/user-guide/dynamic-tables/streams-on-dts). The offset is the
+source's current version, the point given by AT | BEFORE, or, with ``AT(STREAM => 'same
+name')`` under OR REPLACE, the replaced stream's offset. Creating a stream switches change
+tracking on for its source.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import ICEBERG_TABLE, STREAM, TABLE, VIEW, CatalogObject
+from emulator.catalog import DYNAMIC_TABLE, ICEBERG_TABLE, STREAM, TABLE, VIEW, CatalogObject
 from emulator.resolve import written_parts
 from emulator.session import Outcome, status
 from emulator.streams import history
@@ -22,6 +24,7 @@ from emulator.streams.objects import STREAM_TYPE, properties
 from emulator.streams.reader import source_for
 from emulator.streams.time_travel import point_version, stream_by_text
 from emulator.streams.views import check_view_supported
+from icebridge.errors import SqlError
 from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_stream import CreateStream
 
@@ -60,8 +63,16 @@ def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         base = check_view_supported(emu, source)
     elif kind == "TABLE":
         source = emu.resolver.require(
-            node.source, "CREATE STREAM", (TABLE, ICEBERG_TABLE), label="Table"
+            node.source, "CREATE STREAM", (TABLE, ICEBERG_TABLE, DYNAMIC_TABLE), label="Table"
         )
+        if source.kind == DYNAMIC_TABLE:
+            raise _wrong_kind(DYNAMIC_TABLE, kind)
+        base = source
+    elif kind == "DYNAMIC TABLE":
+        source = emu.resolver.require(
+            node.source, "CREATE STREAM", (DYNAMIC_TABLE,), label="Dynamic table"
+        )
+        _check_dynamic_source(node, source)
         base = source
     else:
         raise errors.unsupported(f"CREATE STREAM … ON {kind}")
@@ -106,6 +117,38 @@ def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(f"Stream {name.name} successfully created.")
 
 
+def _wrong_kind(found: str, specified: str) -> SqlError:
+    """Naming a dynamic table with ``ON TABLE`` is an error: the docs ask for
+    ``ON DYNAMIC TABLE`` (https://docs.snowflake.com/en/user-guide/dynamic-tables/streams-on-dts)."""
+    return errors.generic(
+        f"SQL compilation error:\nObject found is of type '{found.replace(' ', '_')}', "
+        f"not specified type '{specified.replace(' ', '_')}'.",
+        errno=2002,
+        sqlstate="42710",
+    )
+
+
+def _check_dynamic_source(node: CreateStream, source: CatalogObject) -> None:
+    """Streams on dynamic tables are standard streams on incrementally refreshed tables
+    (https://docs.snowflake.com/en/user-guide/dynamic-tables/streams-on-dts)."""
+    from emulator.dynamic.objects import spec_of
+
+    if node.mode != "DEFAULT":
+        raise errors.generic(
+            f"SQL compilation error:\nAPPEND_ONLY streams are not supported on dynamic table "
+            f"'{source.name}'; only standard streams are.",
+            errno=2203,
+            sqlstate="0A000",
+        )
+    if spec_of(source).refresh_mode != "INCREMENTAL":
+        raise errors.generic(
+            f"SQL compilation error:\nStreams are not supported on dynamic table "
+            f"'{source.name}' because its refresh mode is FULL; use REFRESH_MODE = INCREMENTAL.",
+            errno=2203,
+            sqlstate="0A000",
+        )
+
+
 def _offset(
     emu: Emulator,
     node: CreateStream,
@@ -119,6 +162,10 @@ def _offset(
     if point is None:
         return None
     kind = str(point.args.get("kind")).upper()
+    if kind == "STREAM":
+        named = stream_by_text(emu, point.expression.name)
+        if named.tracking_reset:  # its offset predates a change-tracking reset
+            raise errors.stream_stale(str(named.name))
     if kind == "STREAM" and existing is not None:
         target = stream_by_text(emu, point.expression.name)
         if target.id == existing.id:

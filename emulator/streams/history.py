@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from emulator.catalog import META_SCHEMA, CatalogObject
+from emulator.catalog import META_SCHEMA, STREAM, CatalogObject
 
 if TYPE_CHECKING:
     from emulator.session import Emulator
@@ -73,3 +73,20 @@ def forget(emu: Emulator, object_id: int) -> None:
     """Drop the record of a dropped table."""
     if _exists(emu):
         emu.con.execute(f"DELETE FROM {TABLE_NAME} WHERE object_id = ?", [object_id])
+
+
+def tracking_toggled(emu: Emulator, obj: CatalogObject) -> None:
+    """ALTER TABLE … SET CHANGE_TRACKING switched tracking off or on for ``obj``.
+
+    Turning it off drops the change data, and turning it back on may give rows new ids, so
+    the log starts again at the new BASELINE (the since-marker is reset) and every stream on
+    the table becomes stale: its offset predates the re-enable and cannot be read
+    (https://docs.snowflake.com/en/user-guide/streams-intro#data-retention-period-and-staleness).
+    """
+    from emulator.streams.objects import from_object, mark_stale
+
+    forget(emu, obj.id)
+    for row in emu.catalog.objects(kind=STREAM):
+        stream = from_object(row)
+        if stream.base_id == obj.id and not stream.tracking_reset:
+            mark_stale(emu, stream)

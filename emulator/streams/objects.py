@@ -34,6 +34,8 @@ class Stream:
     mode: str
     initial_rows: bool
     stale_base: datetime
+    #: change tracking on the base table was switched off (and maybe on) since creation
+    tracking_reset: bool = False
 
     @property
     def id(self) -> int:
@@ -66,6 +68,7 @@ def from_object(obj: CatalogObject) -> Stream:
         mode=str(props.get("mode", "DEFAULT")),
         initial_rows=bool(props.get("initial_rows", False)),
         stale_base=utc_aware(datetime.fromisoformat(props["stale_base"])),
+        tracking_reset=bool(props.get("tracking_reset", False)),
     )
 
 
@@ -113,6 +116,13 @@ def touch(emu: Emulator, stream: Stream, now: datetime) -> None:
     empty stream, https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data)."""
     props = dict(stream.obj.properties)
     props["stale_base"] = utc_naive(now).isoformat()
+    emu.catalog.update_object(stream.id, properties=props)
+
+
+def mark_stale(emu: Emulator, stream: Stream) -> None:
+    """Make the stream stale for good: its base table's change tracking was reset."""
+    props = dict(stream.obj.properties)
+    props["tracking_reset"] = True
     emu.catalog.update_object(stream.id, properties=props)
 
 

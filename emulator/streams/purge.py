@@ -1,7 +1,8 @@
 """Compaction of a tracked table's change log.
 
 A change record is needed while some stream's offset or the time-travel window
-(DATA_RETENTION_TIME_IN_DAYS) can still ask for the image before it. Once every stream has
+(DATA_RETENTION_TIME_IN_DAYS) can still ask for the image before it, or a dynamic table's next
+incremental refresh will read the changes after the version it last read. Once every stream has
 moved past version M and M is older than the window, the log only needs, per row, its
 latest image at or before M, and nothing for rows deleted by then. Purging after each
 consumption keeps the log of a busy staging table (insert, consume, delete) bounded; the
@@ -13,8 +14,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from emulator.catalog import META_SCHEMA, STREAM, CatalogObject, utc_naive
-from emulator.streams import history
+from emulator.catalog import DYNAMIC_TABLE, META_SCHEMA, STREAM, CatalogObject, utc_naive
+from emulator.streams import history, view_points
 from emulator.streams.objects import from_object
 from emulator.streams.reader import q
 
@@ -32,6 +33,8 @@ def horizon(emu: Emulator, source: CatalogObject) -> int | None:
         if stream.initial_rows:
             return None  # the first read rebuilds everything
         offsets.append(stream.offset)
+    offsets.extend(_dynamic_reads(emu, source))
+    offsets.extend(view_points.table_offsets(emu, source.id))  # streams on join views
     cutoff = emu.now - timedelta(days=source.retention_days)
     row = emu.con.execute(
         f"SELECT max(version) FROM {META_SCHEMA}.table_versions "
@@ -42,6 +45,19 @@ def horizon(emu: Emulator, source: CatalogObject) -> int | None:
     if source.retention_days == 0:
         window = source.version
     return min([window, *offsets])
+
+
+def _dynamic_reads(emu: Emulator, source: CatalogObject) -> list[int]:
+    """The versions of ``source`` dynamic tables last refreshed from: their next incremental
+    refresh reads the changes after it, so compaction must not pass it (or they recompute)."""
+    from emulator.dynamic.objects import spec_of
+
+    key = str(source.id)
+    return [
+        spec_of(obj).versions[key]
+        for obj in emu.catalog.objects(kind=DYNAMIC_TABLE)
+        if key in spec_of(obj).versions
+    ]
 
 
 def purge(emu: Emulator, source: CatalogObject) -> int:

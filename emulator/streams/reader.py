@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlglot import exp
 
-from emulator.catalog import ICEBERG_TABLE, ROW_ID, CatalogObject
+from emulator.catalog import ICEBERG_TABLE, ROW_ID, VIEW, CatalogObject
 
 if TYPE_CHECKING:
     from emulator.session import Emulator
@@ -157,4 +157,8 @@ def source_for(emu: Emulator, obj: CatalogObject) -> ChangeSource:
         from emulator.iceberg_tables.streams_source import IcebergSource
 
         return IcebergSource(emu, obj)
+    if obj.kind == VIEW:  # a view over several tables (streams on views)
+        from emulator.streams.view_join import JoinViewSource
+
+        return JoinViewSource(emu, obj)
     return NativeSource(emu, obj)

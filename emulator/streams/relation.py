@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.catalog import STREAM, TABLE, CatalogObject
+from emulator.catalog import DYNAMIC_TABLE, STREAM, TABLE, CatalogObject
 from emulator.streams.objects import from_object
 from emulator.streams.reader import BEGINNING, source_for
 from emulator.streams.staleness import require_source, stream_reader
@@ -32,7 +32,7 @@ def relation(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Express
         if table.args.get("changes") or table.args.get("when"):
             raise errors.unsupported("AT | BEFORE | CHANGES on a stream")
         return _stream(emu, obj, table)
-    if obj.kind != TABLE:
+    if obj.kind not in (TABLE, DYNAMIC_TABLE):  # a dynamic table keeps a native change log
         raise errors.unsupported(f"AT | BEFORE | CHANGES on a {obj.kind.lower()}")
     if not obj.change_tracking:
         raise errors.change_tracking_not_enabled(str(obj.name))

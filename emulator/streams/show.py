@@ -17,8 +17,9 @@ from sqlglot import exp
 from emulator.catalog import STREAM, CatalogObject
 from emulator.resolve import written_parts
 from emulator.session import Outcome
-from emulator.streams.objects import STREAM_TYPE, Stream, from_object, stale_after
-from emulator.streams.staleness import is_stale, live_source
+from emulator.streams import view_points
+from emulator.streams.objects import STREAM_TYPE, Stream, from_object
+from emulator.streams.staleness import is_stale, live_source, stale_time
 
 if TYPE_CHECKING:
     from emulator.session import Emulator
@@ -61,11 +62,11 @@ def row(emu: Emulator, obj: CatalogObject) -> dict[str, Any]:
         "comment": obj.comment or "",
         "table_name": str(stream.source_name),
         "source_type": stream.source_kind.capitalize(),
-        "base_tables": _base_tables(stream),
+        "base_tables": _base_tables(stream) or view_points.base_table_names(emu, source),
         "type": STREAM_TYPE,
         "stale": "true" if is_stale(emu, stream) else "false",
         "mode": stream.mode,
-        "stale_after": stale_after(stream, source),
+        "stale_after": stale_time(emu, stream, source),
         "invalid_reason": "N/A",
         "owner_role_type": "ROLE",
         "kind": "STREAM",

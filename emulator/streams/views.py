@@ -4,8 +4,8 @@ https://docs.snowflake.com/en/user-guide/streams-intro (Streams on views): proje
 filters, inner or cross joins, UNION ALL and nested views or subqueries in FROM are
 allowed; GROUP BY, QUALIFY, DISTINCT, LIMIT, subqueries outside FROM, correlated
 subqueries and materialized views are not. Views with a disallowed shape fail here with
-the rule named. Implemented: projection / filter views over one table; joins, UNION ALL and
-nested views raise unsupported.
+the rule named. Projection / filter views over one table are read here (:class:`ViewSource`);
+joins, UNION ALL and nested views or subqueries by :mod:`emulator.streams.view_join`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlglot import exp
 from emulator import errors
 from emulator.catalog import TABLE, CatalogObject
 from emulator.streams.reader import ACTION, ISUPDATE, ROW_ID_COLUMN, NativeSource, q
+from emulator.streams.view_shape import is_single_table
 from icebridge.sql.dialect import parse_one
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ def _disallowed(query: exp.Expression) -> str | None:
                 return "aggregate functions"
             if projection.find(exp.Window) is not None:
                 return "window functions"
+    for join in query.find_all(exp.Join):
+        if join.side:
+            return "outer joins"
     for sub in query.find_all(exp.Subquery):
         parent = sub.parent
         if not isinstance(parent, exp.From | exp.Join):
@@ -58,7 +62,7 @@ def _disallowed(query: exp.Expression) -> str | None:
     return None
 
 
-def _view_query(view: CatalogObject) -> exp.Expression:
+def view_query(view: CatalogObject) -> exp.Expression:
     """The SELECT of a view, parsed from its recorded definition."""
     definition = view.definition
     create = parse_one(definition) if definition else None
@@ -71,12 +75,15 @@ def _view_query(view: CatalogObject) -> exp.Expression:
 
 
 def check_view_supported(emu: Emulator, view: CatalogObject) -> CatalogObject:
-    """The table a stream on ``view`` tracks; raises for views a stream cannot be on.
+    """What a stream on ``view`` tracks; raises for views a stream cannot be on.
 
-    Implemented: one native table with projections and filters. Joins, UNION ALL and nested
-    views or subqueries in FROM are allowed by Snowflake but raise unsupported here.
+    A projection / filter view over one table returns that table (its log is the stream's
+    history). Any other allowed shape returns the view itself, after switching change
+    tracking on for the view and every underlying table, as creating the first stream on a
+    view does (https://docs.snowflake.com/en/user-guide/streams-intro, Streams on views);
+    the stream's offsets are then view points (:mod:`emulator.streams.view_points`).
     """
-    query = _view_query(view)
+    query = view_query(view)
     construct = _disallowed(query)
     if construct is not None:
         raise errors.generic(
@@ -85,21 +92,27 @@ def check_view_supported(emu: Emulator, view: CatalogObject) -> CatalogObject:
             errno=2203,
             sqlstate="0A000",
         )
-    source = query.args.get("from_") if isinstance(query, exp.Select) else None
-    table = source.this if isinstance(source, exp.From) else None
-    if (
-        not isinstance(query, exp.Select)
-        or query.args.get("joins")
-        or query.args.get("with_")
-        or not isinstance(table, exp.Table)
-    ):
-        raise errors.unsupported(
-            f"CREATE STREAM … ON VIEW {view.name} (joins, UNION ALL and nested queries)"
-        )
-    base = emu.resolver.lookup(table, "CREATE STREAM", (TABLE,), missing_ok=True)
-    if base is None:
-        raise errors.unsupported(f"CREATE STREAM … ON VIEW {view.name} (a view over a view)")
-    return base
+    if is_single_table(query):
+        table = query.args["from_"].this
+        base = emu.resolver.lookup(table, "CREATE STREAM", (TABLE,), missing_ok=True)
+        if base is not None:
+            return base
+    return _track_join_view(emu, view)
+
+
+def _track_join_view(emu: Emulator, view: CatalogObject) -> CatalogObject:
+    from emulator.streams import history
+    from emulator.streams.view_shape import view_shape
+
+    shape = view_shape(emu, view)  # raises for shapes the reader cannot track
+    for table in shape.base_tables():
+        history.enable_tracking(emu, table)
+    # The view keeps no log: it has no history before now (time travel on it is refused).
+    emu.catalog.update_object(view.id, change_tracking=True)
+    history.set_since(emu, view, view.version + 1)
+    fresh = emu.catalog.by_id(view.id)
+    assert fresh is not None
+    return fresh
 
 
 class ViewSource:
@@ -127,7 +140,7 @@ class ViewSource:
         """The view's query over ``__ib_delta`` with the row id and action carried along."""
         from emulator.query import name_projections
 
-        named = name_projections(_view_query(self.view))
+        named = name_projections(view_query(self.view))
         assert isinstance(named, exp.Select)
         query = named
         for star in query.find_all(exp.Star):

@@ -8,7 +8,7 @@ import pytest
 from stream_helpers import changes, rows
 
 from emulator import Emulator
-from icebridge.errors import SqlError, UnsupportedError
+from icebridge.errors import SqlError
 
 
 def test_creating_a_stream_turns_on_change_tracking(emu: Emulator) -> None:
@@ -136,16 +136,15 @@ def test_view_streams_reject_unsupported_shapes(emu: Emulator, view: str, constr
         emu.sql("CREATE STREAM vs ON VIEW v")
 
 
-def test_view_streams_on_joins_and_unions_are_not_implemented(emu: Emulator) -> None:
+def test_view_streams_on_joins_and_unions_are_created(emu: Emulator) -> None:
+    # Their reads are tested in test_stream_join_views.py.
     emu.execute(
         "CREATE TABLE t (id INT, v VARCHAR); CREATE TABLE u (id INT);"
         "CREATE VIEW j AS SELECT t.id, v FROM t JOIN u ON t.id = u.id;"
-        "CREATE VIEW un AS SELECT id FROM t UNION ALL SELECT id FROM u"
+        "CREATE VIEW un AS SELECT id FROM t UNION ALL SELECT id FROM u;"
+        "CREATE STREAM js ON VIEW j; CREATE STREAM us ON VIEW un"
     )
-    with pytest.raises(UnsupportedError, match="ON VIEW"):
-        emu.sql("CREATE STREAM js ON VIEW j")
-    with pytest.raises(UnsupportedError, match="ON VIEW"):
-        emu.sql("CREATE STREAM us ON VIEW un")
+    assert [r["name"] for r in emu.sql("SHOW STREAMS").to_pylist()] == ["JS", "US"]
 
 
 def test_streams_survive_reopening(tmp_path: object) -> None:
