@@ -122,6 +122,8 @@ def _in_transaction(emu: Emulator, object_id: int, upstream_failed: bool) -> Out
     if own:
         emu.con.execute("COMMIT")
         emu.capture.reset()
+        # A refresh is a commit: cached answers keyed on the commit count must be redone.
+        emu.commit_count += 1
     return outcome
 
 

@@ -18,6 +18,7 @@ readers ignore), compressed as the file name asks.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from pyiceberg.utils.config import Config
 
 # Fields written from the caches below, under their Iceberg (alias) names.
 _SPLICED = {"snapshots", "snapshot_log"}
+_MAX_TABLES = 64
 
 
 def _legacy_snapshot_id() -> bool:
@@ -44,14 +46,14 @@ class _Fragments:
     holds them, so identities stay valid) and only the others are serialised.
     """
 
-    def __init__(self, serialise: Callable[[Any], str]) -> None:
+    def __init__(self, serialise: Callable[[Any], bytes]) -> None:
         self._serialise = serialise
         self._items: list[Any] = []
-        self._texts: list[str] = []
+        self._texts: list[bytes] = []
         self._position: dict[int, int] | None = None  # id(item) -> index, built on demand
 
-    def join(self, items: list[Any]) -> str:
-        """The items' JSON texts joined with commas (a JSON array's body)."""
+    def join(self, items: list[Any]) -> bytes:
+        """The items' UTF-8 JSON texts joined with commas (a JSON array's body)."""
         start: int | None = None
         if items and self._items:
             # After an append the run starts at 0; after an expiry, further in.
@@ -68,61 +70,68 @@ class _Fragments:
             texts = self._texts[start : start + reused]
             texts.extend(self._serialise(item) for item in items[reused:])
         self._items, self._texts, self._position = list(items), texts, None
-        return ",".join(texts)
+        return b",".join(texts)
 
     def _positions(self) -> dict[int, int]:
         if self._position is None:
             self._position = {id(item): i for i, item in enumerate(self._items)}
         return self._position
 
-    def _text(self, item: Any) -> str:
+    def _text(self, item: Any) -> bytes:
         position = self._positions().get(id(item))
         if position is not None and self._items[position] is item:
             return self._texts[position]
         return self._serialise(item)
 
 
-def _snapshot_json(snapshot: Snapshot) -> str:
-    return snapshot.model_dump_json()
+def _snapshot_json(snapshot: Snapshot) -> bytes:
+    return snapshot.model_dump_json().encode("utf-8")
 
 
-def _log_entry_json(entry: SnapshotLogEntry) -> str:
-    return f'{{"snapshot-id":{int(entry.snapshot_id)},"timestamp-ms":{int(entry.timestamp_ms)}}}'
+def _log_entry_json(entry: SnapshotLogEntry) -> bytes:
+    return b'{"snapshot-id":%d,"timestamp-ms":%d}' % (entry.snapshot_id, entry.timestamp_ms)
 
 
 class MetadataWriter:
     """Serialises table metadata reusing each snapshot's JSON (see the module docstring).
 
-    One writer serves every table of a catalog, with caches per table.
+    One writer serves every table of a catalog, with caches for the tables written last.
     """
 
     def __init__(self) -> None:
         # table uuid -> (snapshot fragments, snapshot-log fragments)
-        self._tables: dict[str, tuple[_Fragments, _Fragments]] = {}
+        self._tables: OrderedDict[str, tuple[_Fragments, _Fragments]] = OrderedDict()
         self._legacy = _legacy_snapshot_id()
 
-    def to_json(self, metadata: TableMetadata) -> str:
-        """The metadata file's JSON text."""
+    def to_bytes(self, metadata: TableMetadata) -> bytes:
+        """The metadata file's JSON document, UTF-8 encoded."""
         if self._legacy:
-            return metadata.model_dump_json(exclude_none=False)
+            return metadata.model_dump_json(exclude_none=False).encode("utf-8")
         key = str(metadata.table_uuid)
-        caches = self._tables.get(key)
+        caches = self._tables.pop(key, None)
         if caches is None:
-            caches = self._tables[key] = (_Fragments(_snapshot_json), _Fragments(_log_entry_json))
-        rest = metadata.model_dump_json(exclude=_SPLICED)
-        snapshots = caches[0].join(metadata.snapshots)
-        log = caches[1].join(metadata.snapshot_log)
+            caches = (_Fragments(_snapshot_json), _Fragments(_log_entry_json))
+        self._tables[key] = caches  # most recently written last
+        if len(self._tables) > _MAX_TABLES:
+            self._tables.popitem(last=False)
+        rest = metadata.model_dump_json(exclude=_SPLICED).encode("utf-8")
         # ``rest`` is a JSON object with at least format-version and location in it.
-        return f'{rest[:-1]},"snapshots":[{snapshots}],"snapshot-log":[{log}]}}'
+        return b"".join(
+            (
+                rest[:-1],
+                b',"snapshots":[',
+                caches[0].join(metadata.snapshots),
+                b'],"snapshot-log":[',
+                caches[1].join(metadata.snapshot_log),
+                b"]}",
+            )
+        )
 
     def write(self, metadata: TableMetadata, io: FileIO, metadata_path: str) -> None:
         """Write ``metadata`` to ``metadata_path`` (which must not exist yet)."""
         output = io.new_output(metadata_path)
-        data = self.to_json(metadata).encode("utf-8")
-        data = Compressor.get_compressor(output.location).bytes_compressor()(data)
+        data = Compressor.get_compressor(output.location).bytes_compressor()(
+            self.to_bytes(metadata)
+        )
         with output.create(overwrite=False) as stream:
             stream.write(data)
-
-    def forget(self, table_uuid: str) -> None:
-        """Drop the cached fragments of a table (after DROP)."""
-        self._tables.pop(table_uuid, None)

@@ -10,6 +10,7 @@ metadata version derived from an indexed one is indexed too.
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 
 from pyiceberg.table.metadata import TableMetadata, TableMetadataV2
@@ -26,11 +27,26 @@ def _index(snapshots: list[Snapshot]) -> dict[int, Snapshot]:
     if entry is not None and entry[0] is snapshots:
         _INDEXES.move_to_end(id(snapshots))
         return entry[1]
-    index = {snap.snapshot_id: snap for snap in snapshots}
+    index = _extended(snapshots)
+    if index is None:
+        index = {snap.snapshot_id: snap for snap in snapshots}
     _INDEXES[id(snapshots)] = (snapshots, index)
     if len(_INDEXES) > _MAX_INDEXES:
         _INDEXES.popitem(last=False)
     return index
+
+
+def _extended(snapshots: list[Snapshot]) -> dict[int, Snapshot] | None:
+    """The index of the latest indexed list extended, when ``snapshots`` begins with it
+    (a commit appends one snapshot to its base's list); None otherwise."""
+    if not _INDEXES:
+        return None
+    base, index = _INDEXES[next(reversed(_INDEXES))]
+    if len(base) > len(snapshots) or not all(map(operator.is_, base, snapshots)):
+        return None
+    extended = index.copy()
+    extended.update((snap.snapshot_id, snap) for snap in snapshots[len(base) :])
+    return extended
 
 
 class IndexedTableMetadataV2(TableMetadataV2):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from emulator.catalog import META_SCHEMA, STREAM, CatalogObject
+from emulator.catalog import META_SCHEMA, STREAM, VIEW, CatalogObject
 
 if TYPE_CHECKING:
     from emulator.session import Emulator
@@ -88,5 +88,18 @@ def tracking_toggled(emu: Emulator, obj: CatalogObject) -> None:
     forget(emu, obj.id)
     for row in emu.catalog.objects(kind=STREAM):
         stream = from_object(row)
-        if stream.base_id == obj.id and not stream.tracking_reset:
+        if not stream.tracking_reset and _reads(emu, stream.base_id, stream.offset, obj.id):
             mark_stale(emu, stream)
+
+
+def _reads(emu: Emulator, base_id: int, offset: int, table_id: int) -> bool:
+    """Whether a stream with this base and offset reads ``table_id``'s log (directly, or
+    through a view over several tables, whose offset names one version per table)."""
+    if base_id == table_id:
+        return True
+    base = emu.catalog.by_id(base_id)
+    if base is None or base.kind != VIEW:
+        return False
+    from emulator.streams.view_points import versions_at
+
+    return table_id in versions_at(emu, base_id, offset)

@@ -91,28 +91,28 @@ class _Item:
 def test_fragments_serialise_only_new_items() -> None:
     calls: list[int] = []
 
-    def serialise(item: _Item) -> str:
+    def serialise(item: _Item) -> bytes:
         calls.append(item.n)
-        return str(item.n)
+        return str(item.n).encode()
 
     fragments = _Fragments(serialise)
     items = [_Item(n) for n in range(5)]
-    assert fragments.join(items) == "0,1,2,3,4"
+    assert fragments.join(items) == b"0,1,2,3,4"
     assert calls == [0, 1, 2, 3, 4]
     calls.clear()
     grown = [*items, _Item(5)]  # a commit appends
-    assert fragments.join(grown) == "0,1,2,3,4,5"
+    assert fragments.join(grown) == b"0,1,2,3,4,5"
     assert calls == [5]
     calls.clear()
-    assert fragments.join(grown[2:]) == "2,3,4,5"  # an expiry drops the head
+    assert fragments.join(grown[2:]) == b"2,3,4,5"  # an expiry drops the head
     assert calls == []
     changed = [grown[2], _Item(30), grown[4]]  # no shared run: only the new item
-    assert fragments.join(changed) == "2,30,4"
+    assert fragments.join(changed) == b"2,30,4"
     assert calls == [30]
     calls.clear()
-    assert fragments.join([_Item(2)]) == "2"  # equal but not the same object
+    assert fragments.join([_Item(2)]) == b"2"  # equal but not the same object
     assert calls == [2]
-    assert fragments.join([]) == ""
+    assert fragments.join([]) == b""
 
 
 def test_snapshot_index_matches_scan_and_survives_commits(tmp_path: Path, clock: Clock) -> None:

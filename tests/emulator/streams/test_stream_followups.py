@@ -169,6 +169,19 @@ def test_tracking_reset_makes_existing_streams_stale(t: Emulator) -> None:
     assert changes(t) == [(3, "c", "INSERT", False)]
 
 
+def test_tracking_reset_makes_streams_on_join_views_stale(emu: Emulator) -> None:
+    emu.execute(
+        "CREATE TABLE t (id INT, v VARCHAR); CREATE TABLE u (id INT, w VARCHAR);"
+        "CREATE VIEW j AS SELECT t.id, v, w FROM t JOIN u ON t.id = u.id;"
+        "CREATE STREAM js ON VIEW j; CREATE TABLE other (x INT); CREATE STREAM os ON TABLE other"
+    )
+    _toggle(emu)
+    assert show(emu, "JS")["stale"] == "true"
+    assert show(emu, "OS")["stale"] == "false"
+    with pytest.raises(SqlError, match="has become stale"):
+        emu.sql("SELECT * FROM js")
+
+
 def test_tracking_reset_restarts_the_readable_history(t: Emulator) -> None:
     t.sql("INSERT INTO t VALUES (1, 'a')")
     t.advance("1 hour")
