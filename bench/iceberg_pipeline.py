@@ -76,6 +76,8 @@ def bench_insert(root: Path, rows: int) -> None:
     data = _rows(0, rows)
     emu = _emulator(root)
     emu.insert_rows(emu.iceberg.parse_name("B.PUBLIC.STG"), data)
+    # Open the Iceberg catalog first, as the raw baseline's table is open before its timing.
+    emu.sql("SELECT COUNT(*) FROM TGT")
     start = time.perf_counter()
     emu.sql("INSERT INTO TGT SELECT ID, AMOUNT, NOTE FROM S")
     ours = time.perf_counter() - start

@@ -1,6 +1,7 @@
 """The PyIceberg SQL catalog on a sqlite file, tuned for many small commits.
 
-Three costs grow with a table's history in stock PyIceberg 0.12 and are removed here:
+These per-commit costs grow with a table's history in stock PyIceberg 0.12 and are
+removed (or cut to a copy of bytes) here:
 
 * a commit first re-reads and re-parses the table's metadata JSON (every snapshot) to
   get the base it applies updates to; the committing table already holds that metadata,

@@ -1,4 +1,4 @@
-"""Writing table metadata JSON in time that does not grow with the snapshot history.
+"""Writing table metadata JSON without serialising the whole snapshot history each time.
 
 PyIceberg writes ``<n>-<uuid>.metadata.json`` with pydantic's ``model_dump_json`` on the
 whole :class:`TableMetadata`, which serialises every retained snapshot (and its summary)
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pyiceberg.io import FileIO
-from pyiceberg.serializers import Compressor
+from pyiceberg.serializers import NOOP_COMPRESSOR, Compressor
 from pyiceberg.table.metadata import TableMetadata
 from pyiceberg.table.snapshots import Snapshot, SnapshotLogEntry
 from pyiceberg.utils.config import Config
@@ -43,7 +43,8 @@ class _Fragments:
 
     Successive metadata versions share the same objects: a commit appends to the list and
     an expiry drops its head. The cached run of objects is matched by identity (the cache
-    holds them, so identities stay valid) and only the others are serialised.
+    holds them, so identities stay valid; an equal object has the same JSON) and only the
+    others are serialised.
     """
 
     def __init__(self, serialise: Callable[[Any], bytes]) -> None:
@@ -103,10 +104,7 @@ class MetadataWriter:
         self._tables: OrderedDict[str, tuple[_Fragments, _Fragments]] = OrderedDict()
         self._legacy = _legacy_snapshot_id()
 
-    def to_bytes(self, metadata: TableMetadata) -> bytes:
-        """The metadata file's JSON document, UTF-8 encoded."""
-        if self._legacy:
-            return metadata.model_dump_json(exclude_none=False).encode("utf-8")
+    def _parts(self, metadata: TableMetadata) -> list[bytes]:
         key = str(metadata.table_uuid)
         caches = self._tables.pop(key, None)
         if caches is None:
@@ -116,22 +114,30 @@ class MetadataWriter:
             self._tables.popitem(last=False)
         rest = metadata.model_dump_json(exclude=_SPLICED).encode("utf-8")
         # ``rest`` is a JSON object with at least format-version and location in it.
-        return b"".join(
-            (
-                rest[:-1],
-                b',"snapshots":[',
-                caches[0].join(metadata.snapshots),
-                b'],"snapshot-log":[',
-                caches[1].join(metadata.snapshot_log),
-                b"]}",
-            )
-        )
+        return [
+            rest[:-1],
+            b',"snapshots":[',
+            caches[0].join(metadata.snapshots),
+            b'],"snapshot-log":[',
+            caches[1].join(metadata.snapshot_log),
+            b"]}",
+        ]
+
+    def to_bytes(self, metadata: TableMetadata) -> bytes:
+        """The metadata file's JSON document, UTF-8 encoded."""
+        if self._legacy:
+            return metadata.model_dump_json(exclude_none=False).encode("utf-8")
+        return b"".join(self._parts(metadata))
 
     def write(self, metadata: TableMetadata, io: FileIO, metadata_path: str) -> None:
         """Write ``metadata`` to ``metadata_path`` (which must not exist yet)."""
         output = io.new_output(metadata_path)
-        data = Compressor.get_compressor(output.location).bytes_compressor()(
-            self.to_bytes(metadata)
-        )
+        compressor = Compressor.get_compressor(output.location)
+        # Uncompressed, the parts go out as they are: no copy of the whole document.
+        if compressor is NOOP_COMPRESSOR and not self._legacy:
+            parts = self._parts(metadata)
+        else:
+            parts = [compressor.bytes_compressor()(self.to_bytes(metadata))]
         with output.create(overwrite=False) as stream:
-            stream.write(data)
+            for part in parts:
+                stream.write(part)

@@ -54,8 +54,9 @@ class StreamTracker:
         self._reads = {}
         temp, self._temp_tables = self._temp_tables, set()
         for name in temp:
-            with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it anyway
-                self.emu.con.execute(f"DROP TABLE IF EXISTS {name}")
+            for kind in ("TABLE", "VIEW"):  # stream reads are temp tables or views
+                with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it
+                    self.emu.con.execute(f"DROP {kind} IF EXISTS {name}")
 
     def materialised(self, name: str) -> None:
         """A read created the session temporary table ``name`` (dropped at the next statement)."""

@@ -101,8 +101,27 @@ class NativeSource:
             f"md5({alias}.{q(ROW_ID)}::VARCHAR) AS {q(ROW_ID_COLUMN)}"
         )
 
+    def insert_delta_sql(self, start: int, end: int) -> str | None:
+        """The delta when every change record in the interval is an INSERT (plain ingest),
+        else None. Each row id then has exactly one record, so the delta is the records
+        themselves, for standard and append-only streams alike: no netting window."""
+        row = self.emu.con.execute(
+            f"SELECT 1 FROM {self.log} WHERE __ib_version > ? AND __ib_version <= ? "
+            "AND __ib_action <> 'INSERT' LIMIT 1",
+            [start, end],
+        ).fetchone()
+        if row is not None:
+            return None
+        return (
+            f"{self._out('a', 'INSERT', False)} FROM {self.log} a "
+            f"WHERE a.__ib_version > {int(start)} AND a.__ib_version <= {int(end)}"
+        )
+
     def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
         rid = q(ROW_ID)
+        plain = self.insert_delta_sql(start, end)
+        if plain is not None:
+            return plain
         if append_only:
             return (
                 f"WITH iv AS ({self._interval(start, end)}), "

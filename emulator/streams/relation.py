@@ -1,19 +1,23 @@
 """Table references that read history: streams, CHANGES clauses and AT | BEFORE.
 
 Each is materialised into a session temporary table (its size is the delta's, not the
-source's) and the query reads that table under the reference's alias.
+source's) and the query reads that table under the reference's alias. An insert-only stream
+delta (plain ingest) is a session temporary view instead: a version filter on the change
+log that later writes cannot change, read once by the consuming statement.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
+import duckdb
 from sqlglot import exp
 
 from emulator import errors
 from emulator.catalog import DYNAMIC_TABLE, STREAM, TABLE, CatalogObject
 from emulator.streams.objects import from_object
-from emulator.streams.reader import BEGINNING, source_for
+from emulator.streams.reader import BEGINNING, NativeSource, source_for
 from emulator.streams.staleness import require_source, stream_reader
 from emulator.streams.time_travel import point_version
 
@@ -52,9 +56,16 @@ def _stream(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expressi
     reader = stream_reader(emu, stream, source)
     end = reader.current_version()
     start = BEGINNING if stream.initial_rows else stream.offset
-    sql = reader.delta_sql(start, end, append_only=stream.append_only)
+    name = f"__ib_stream_{stream.id}"
+    plain = reader.insert_delta_sql(start, end) if isinstance(reader, NativeSource) else None
     emu.streams.read(stream.id, end)
-    return _materialise(emu, f"__ib_stream_{stream.id}", sql, table)
+    if plain is not None:
+        # Insert-only deltas are a filter on log versions that no later write can change
+        # (new records get newer versions), so a view reads them once, in the consuming
+        # statement, computing only the columns it uses.
+        return _materialise(emu, name, plain, table, view=True)
+    sql = reader.delta_sql(start, end, append_only=stream.append_only)
+    return _materialise(emu, name, sql, table)
 
 
 def _changes(
@@ -86,8 +97,13 @@ def _changes(
     return _materialise(emu, name, sql, table)
 
 
-def _materialise(emu: Emulator, name: str, sql: str, table: exp.Table) -> exp.Expression:
-    emu.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {sql}")
+def _materialise(
+    emu: Emulator, name: str, sql: str, table: exp.Table, *, view: bool = False
+) -> exp.Expression:
+    kind = "VIEW" if view else "TABLE"
+    with contextlib.suppress(duckdb.Error):  # the name may hold the other kind
+        emu.con.execute(f"DROP {'TABLE' if view else 'VIEW'} IF EXISTS {_ident(name)}")
+    emu.con.execute(f"CREATE OR REPLACE TEMP {kind} {_ident(name)} AS {sql}")
     emu.streams.materialised(_ident(name))
     alias = table.args.get("alias")
     if alias is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from pyiceberg.table.metadata import TableMetadataV2
 
 from emulator.iceberg import IcebergStore, MaintenancePolicy
 from emulator.iceberg.files import local_path
-from emulator.iceberg.metadata_json import _Fragments
+from emulator.iceberg.metadata_json import MetadataWriter, _Fragments
 from emulator.iceberg.snapshot_index import IndexedTableMetadataV2
 
 
@@ -162,3 +163,20 @@ def test_stale_commit_is_retried_on_fresh_metadata(tmp_path: Path, clock: Clock)
     assert len(third.snapshots(ORDERS)) == 20
     for store in (first, second, third):
         store.close()
+
+
+def test_gzip_metadata_path_is_compressed_whole(tmp_path: Path, clock: Clock) -> None:
+    store = IcebergStore(tmp_path, clock=clock, maintenance=None)
+    store.create_table(ORDERS, ORDER_COLUMNS)
+    for i in range(3):
+        clock.tick()
+        store.append(ORDERS, order_rows([i]))
+    table = store._table(ORDERS)
+    writer = MetadataWriter()
+    target = tmp_path / "00009-x.gz.metadata.json"  # PyIceberg reads such names gunzipped
+    writer.write(table.metadata, table.io, target.as_uri())
+    assert json.loads(gzip.decompress(target.read_bytes())) == _pyiceberg_json(store)
+    plain = tmp_path / "00009-x.metadata.json"
+    writer.write(table.metadata, table.io, plain.as_uri())
+    assert plain.read_bytes() == writer.to_bytes(table.metadata)
+    store.close()

@@ -166,8 +166,11 @@ def test_read_data_is_dropped_at_the_next_statement(t: Emulator) -> None:
     t.sql("SELECT * FROM s")
 
     def temp_tables() -> list[str]:
+        # Reads are temporary tables, or temporary views for insert-only deltas.
         found = t.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '__ib_%'"
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '__ib_%' "
+            "UNION ALL SELECT view_name FROM duckdb_views() "
+            "WHERE temporary AND view_name LIKE '__ib_%'"
         ).fetchall()
         return [str(r[0]) for r in found]
 
