@@ -76,6 +76,9 @@ def test_history_survives_reopen_and_reads_in_duckdb(
     assert duck.sql(f"SELECT count(*) FROM iceberg_scan('{location}')").fetchone() == (20,)
     current = reopened.metadata_location(ORDERS)
     assert duck.sql(f"SELECT count(*) FROM iceberg_scan('{current}')").fetchone() == (21,)
+    # DuckDB's own time travel through the written snapshot list
+    old_scan = f"iceberg_scan('{current}', snapshot_from_id => {ids[4]})"
+    assert duck.sql(f"SELECT count(*) FROM {old_scan}").fetchone() == (5,)
     reopened.close()
 
 
