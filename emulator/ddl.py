@@ -84,12 +84,7 @@ def run_create(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         if not replace:
             raise errors.already_exists(object_name.name)
         if existing.kind != kind:
-            raise errors.generic(
-                f"SQL compilation error:\nObject found is of type '{existing.kind}', "
-                f"not specified type '{kind}'.",
-                errno=2002,
-                sqlstate="42710",
-            )
+            raise errors.wrong_object_type(existing.kind, kind)
         drop_relation(emu, existing)
     if kind == "TABLE":
         return create_table(emu, node, object_name)

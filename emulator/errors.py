@@ -178,3 +178,25 @@ def change_tracking_not_enabled(name: str) -> ProgrammingError:
         errno=2203,
         sqlstate="02000",
     )
+
+
+def wrong_object_type(found: str, specified: str) -> ProgrammingError:
+    """``002002 (42710)``: Object found is of type 'VIEW', not specified type 'TABLE'.
+
+    Object types are written as Snowflake names them, with underscores (``DYNAMIC_TABLE``).
+    """
+    return ProgrammingError(
+        f"{_COMPILATION}Object found is of type '{found.replace(' ', '_')}', "
+        f"not specified type '{specified.replace(' ', '_')}'.",
+        errno=2002,
+        sqlstate="42710",
+    )
+
+
+def external_volume_does_not_exist(volume: str) -> ProgrammingError:
+    """``002003 (02000)``: External volume 'V' does not exist or not authorized."""
+    return ProgrammingError(
+        f"{_COMPILATION}External volume '{volume.upper()}' does not exist or not authorized.",
+        errno=2003,
+        sqlstate="02000",
+    )

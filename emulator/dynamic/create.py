@@ -199,12 +199,7 @@ def run_create_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome
         if not (node.or_replace or node.or_alter):
             raise errors.already_exists(name.name)
         if existing.kind != DYNAMIC_TABLE:
-            raise errors.generic(
-                f"SQL compilation error:\nObject found is of type '{existing.kind}', "
-                "not specified type 'DYNAMIC TABLE'.",
-                errno=2002,
-                sqlstate="42710",
-            )
+            raise errors.wrong_object_type(existing.kind, DYNAMIC_TABLE)
     spec = build_spec(emu, node, name, sql)
     duck_sql = translate_query(emu, parse_one(spec.query)).sql(dialect="duckdb")
     columns = _columns(emu, node, duck_sql, name.name)

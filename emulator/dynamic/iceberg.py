@@ -51,12 +51,7 @@ def check_options(emu: Emulator, node: CreateDynamicTable) -> None:
         raise errors.unsupported(f"CATALOG = '{catalog}' (dynamic Iceberg tables are managed)")
     volume = node.external_volume
     if volume is not None and not emu.iceberg.volume_exists(volume):
-        raise errors.generic(
-            f"SQL compilation error:\nExternal volume '{volume.upper()}' does not exist or "
-            "not authorized.",
-            errno=2003,
-            sqlstate="02000",
-        )
+        raise errors.external_volume_does_not_exist(volume)
     for option in node.option_names():
         if option and option not in _ALLOWED:
             raise errors.unsupported(f"DYNAMIC ICEBERG TABLE option {option}")

@@ -64,12 +64,7 @@ def run_create_iceberg(emu: Emulator, node: CreateIcebergTable, sql: str) -> Out
         if not node.or_replace:
             raise errors.already_exists(name.name)
         if existing.kind != ICEBERG_TABLE:
-            raise errors.generic(
-                f"SQL compilation error:\nObject found is of type '{existing.kind}', "
-                "not specified type 'ICEBERG TABLE'.",
-                errno=2002,
-                sqlstate="42710",
-            )
+            raise errors.wrong_object_type(existing.kind, ICEBERG_TABLE)
     version = node.iceberg_version or 2
     typed, keys = _declared_columns(node, version)
     duck_query: str | None = None
@@ -123,12 +118,7 @@ def _check_options(emu: Emulator, node: CreateIcebergTable) -> None:
         raise errors.unsupported(f"CATALOG = '{catalog}' (only Snowflake-managed Iceberg tables)")
     volume = node.external_volume
     if volume is not None and not emu.iceberg.volume_exists(volume):
-        raise errors.generic(
-            f"SQL compilation error:\nExternal volume '{volume.upper()}' does not exist or "
-            "not authorized.",
-            errno=2003,
-            sqlstate="02000",
-        )
+        raise errors.external_volume_does_not_exist(volume)
     for option in node.option_names():
         if option and option not in _HANDLED and option not in _RECORDED:
             raise errors.unsupported(f"ICEBERG TABLE option {option}")

@@ -44,12 +44,7 @@ def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         if not node.or_replace:
             raise errors.already_exists(name.name)
         if existing.kind != STREAM:
-            raise errors.generic(
-                f"SQL compilation error:\nObject found is of type '{existing.kind}', "
-                "not specified type 'STREAM'.",
-                errno=2002,
-                sqlstate="42710",
-            )
+            raise errors.wrong_object_type(existing.kind, STREAM)
     if node.insert_only:
         raise errors.generic(
             "SQL compilation error:\nINSERT_ONLY streams are only supported on external "
@@ -120,12 +115,7 @@ def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
 def _wrong_kind(found: str, specified: str) -> SqlError:
     """Naming a dynamic table with ``ON TABLE`` is an error: the docs ask for
     ``ON DYNAMIC TABLE`` (https://docs.snowflake.com/en/user-guide/dynamic-tables/streams-on-dts)."""
-    return errors.generic(
-        f"SQL compilation error:\nObject found is of type '{found.replace(' ', '_')}', "
-        f"not specified type '{specified.replace(' ', '_')}'.",
-        errno=2002,
-        sqlstate="42710",
-    )
+    return errors.wrong_object_type(found, specified)
 
 
 def _check_dynamic_source(node: CreateStream, source: CatalogObject) -> None:

@@ -199,7 +199,7 @@ def test_replace_if_not_exists_and_already_exists(emu: Emulator) -> None:
         "AS SELECT id, revenue FROM staging_table WHERE id = 1"
     )
     assert emu.sql("SELECT * FROM d").to_pylist() == [{"ID": 1, "REVENUE": 10}]
-    with pytest.raises(ProgrammingError, match="not specified type 'DYNAMIC TABLE'"):
+    with pytest.raises(ProgrammingError, match="not specified type 'DYNAMIC_TABLE'"):
         emu.sql(
             create.replace("CREATE", "CREATE OR REPLACE").replace("TABLE d", "TABLE staging_table")
         )
