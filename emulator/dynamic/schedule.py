@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from emulator.catalog_objects import CatalogObject
 from emulator.duck_errors import map_error
 from emulator.dynamic.history import record
-from emulator.dynamic.objects import dynamic_tables, load
+from emulator.dynamic.objects import DynamicSpec, dynamic_tables, load
 from emulator.dynamic.refresh import Outcome, graph_order, refresh_one, upstream
 from emulator.scheduler import RunRecord
 from icebridge.errors import SqlError
@@ -36,11 +37,22 @@ class DynamicTableSource:
 
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
+        # (commit count, tables): specs change only through committed statements, so quiet
+        # scheduler ticks reuse them instead of querying the catalog every time.
+        self._cache: tuple[int, list[tuple[CatalogObject, DynamicSpec]]] | None = None
+
+    def _tables(self) -> list[tuple[CatalogObject, DynamicSpec]]:
+        emu = self.emu
+        if emu.in_transaction:
+            return list(dynamic_tables(emu))
+        if self._cache is None or self._cache[0] != emu.commit_count:
+            self._cache = (emu.commit_count, list(dynamic_tables(emu)))
+        return self._cache[1]
 
     def _due_ids(self, after: datetime) -> tuple[datetime | None, list[int]]:
         best: datetime | None = None
         ids: list[int] = []
-        for obj, spec in dynamic_tables(self.emu):
+        for obj, spec in self._tables():
             lag = spec.lag
             if lag is None or spec.suspended or not spec.scheduled:
                 continue
