@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.catalog import TABLE, VIEW, CatalogObject
+from emulator.create_target import create_target
 from emulator.dispatch import statement_name
 from emulator.resolve import stored, written_parts
 from emulator.session import SUCCESS, Outcome, status
@@ -77,15 +78,11 @@ def run_create(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         _refuse_table_variants(node, sql)
     object_name = emu.resolver.object_name(target, label)
     emu.catalog.require_schema(object_name.database, object_name.schema)
-    existing = emu.catalog.find(object_name)
-    if existing is not None:
-        if if_not_exists:
-            return status(f"{object_name.name} already exists, statement succeeded.")
-        if not replace:
-            raise errors.already_exists(object_name.name)
-        if existing.kind != kind:
-            raise errors.wrong_object_type(existing.kind, kind)
-        drop_relation(emu, existing)
+    found = create_target(emu, object_name, kind, if_not_exists=if_not_exists, replace=replace)
+    if found.done is not None:
+        return found.done
+    if found.existing is not None:
+        drop_relation(emu, found.existing)
     if kind == "TABLE":
         return create_table(emu, node, object_name)
     return create_view(emu, node, object_name)

@@ -22,6 +22,7 @@ from sqlglot import exp
 from emulator import errors
 from emulator.catalog import DYNAMIC_TABLE, TABLE, CatalogObject, Column
 from emulator.coltypes import snowflake_type
+from emulator.create_target import create_target
 from emulator.dynamic import iceberg, rules
 from emulator.dynamic.objects import (
     KEY,
@@ -192,14 +193,16 @@ def run_create_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome
         iceberg.check_options(emu, node)
     ensure_history(emu)
     ensure_registered(emu)
-    existing = emu.catalog.find(name)
-    if existing is not None:
-        if node.if_not_exists:
-            return status(f"{name.name} already exists, statement succeeded.")
-        if not (node.or_replace or node.or_alter):
-            raise errors.already_exists(name.name)
-        if existing.kind != DYNAMIC_TABLE:
-            raise errors.wrong_object_type(existing.kind, DYNAMIC_TABLE)
+    found = create_target(
+        emu,
+        name,
+        DYNAMIC_TABLE,
+        if_not_exists=node.if_not_exists,
+        replace=node.or_replace or node.or_alter,
+    )
+    if found.done is not None:
+        return found.done
+    existing = found.existing
     spec = build_spec(emu, node, name, sql)
     duck_sql = translate_query(emu, parse_one(spec.query)).sql(dialect="duckdb")
     columns = _columns(emu, node, duck_sql, name.name)

@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.catalog import ICEBERG_TABLE, CatalogObject, Column
+from emulator.create_target import create_target
 from emulator.iceberg_tables.exactly_once import offsets_summary
 from emulator.iceberg_tables.typing import TypedColumn, declared, from_query
 from emulator.query import translate_query
@@ -57,14 +58,12 @@ def run_create_iceberg(emu: Emulator, node: CreateIcebergTable, sql: str) -> Out
     name = emu.resolver.object_name(node.table, "CREATE ICEBERG TABLE")
     duck_schema = emu.catalog.require_schema(name.database, name.schema)
     _check_options(emu, node)
-    existing = emu.catalog.find(name)
-    if existing is not None:
-        if node.if_not_exists:
-            return status(f"{name.name} already exists, statement succeeded.")
-        if not node.or_replace:
-            raise errors.already_exists(name.name)
-        if existing.kind != ICEBERG_TABLE:
-            raise errors.wrong_object_type(existing.kind, ICEBERG_TABLE)
+    found = create_target(
+        emu, name, ICEBERG_TABLE, if_not_exists=node.if_not_exists, replace=node.or_replace
+    )
+    if found.done is not None:
+        return found.done
+    existing = found.existing
     version = node.iceberg_version or 2
     typed, keys = _declared_columns(node, version)
     duck_query: str | None = None

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.catalog import DYNAMIC_TABLE, ICEBERG_TABLE, STREAM, TABLE, VIEW, CatalogObject
+from emulator.create_target import create_target
 from emulator.resolve import written_parts
 from emulator.session import Outcome, status
 from emulator.streams import history
@@ -37,14 +38,12 @@ def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, CreateStream)
     name = emu.resolver.object_name(node.stream, "CREATE STREAM")
     duck_schema = emu.catalog.require_schema(name.database, name.schema)
-    existing = emu.catalog.find(name)
-    if existing is not None:
-        if node.if_not_exists:
-            return status(f"{name.name} already exists, statement succeeded.")
-        if not node.or_replace:
-            raise errors.already_exists(name.name)
-        if existing.kind != STREAM:
-            raise errors.wrong_object_type(existing.kind, STREAM)
+    found = create_target(
+        emu, name, STREAM, if_not_exists=node.if_not_exists, replace=node.or_replace
+    )
+    if found.done is not None:
+        return found.done
+    existing = found.existing
     if node.insert_only:
         raise errors.generic(
             "SQL compilation error:\nINSERT_ONLY streams are only supported on external "
