@@ -96,6 +96,22 @@ def name_value(value: str) -> exp.Identifier:
     return identifier(value)
 
 
+class CreateFlagsMixin:
+    """``OR REPLACE`` and ``IF NOT EXISTS`` of a CREATE node (args ``replace``, ``exists``)."""
+
+    args: dict[str, t.Any]
+
+    @property
+    def or_replace(self) -> bool:
+        """True for CREATE OR REPLACE."""
+        return bool(self.args.get("replace"))
+
+    @property
+    def if_not_exists(self) -> bool:
+        """True for IF NOT EXISTS."""
+        return bool(self.args.get("exists"))
+
+
 class OptionsMixin:
     """Reading of ``NAME = value`` options held in a node's ``properties`` list."""
 

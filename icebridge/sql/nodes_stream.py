@@ -9,13 +9,13 @@ import typing as t
 
 from sqlglot import exp
 
-from icebridge.sql.nodes_common import OptionsMixin, bool_value, string_value
+from icebridge.sql.nodes_common import CreateFlagsMixin, OptionsMixin, bool_value, string_value
 
 #: Source kinds accepted after ``ON``.
 STREAM_SOURCE_KINDS = ("TABLE", "VIEW", "EXTERNAL TABLE", "STAGE", "DYNAMIC TABLE")
 
 
-class CreateStream(OptionsMixin, exp.Expression):
+class CreateStream(CreateFlagsMixin, OptionsMixin, exp.Expression):
     """``CREATE [OR REPLACE] STREAM [IF NOT EXISTS] name [COPY GRANTS] ON <kind> source
     [AT|BEFORE (...)] [APPEND_ONLY = ...] [INSERT_ONLY = ...] [SHOW_INITIAL_ROWS = ...]
     [COMMENT = '...']``.
@@ -54,16 +54,6 @@ class CreateStream(OptionsMixin, exp.Expression):
     def source_kind(self) -> str:
         """``TABLE``, ``VIEW``, ``EXTERNAL TABLE``, ``STAGE`` or ``DYNAMIC TABLE``."""
         return str(self.args["kind"]).upper()
-
-    @property
-    def or_replace(self) -> bool:
-        """True for CREATE OR REPLACE."""
-        return bool(self.args.get("replace"))
-
-    @property
-    def if_not_exists(self) -> bool:
-        """True for IF NOT EXISTS."""
-        return bool(self.args.get("exists"))
 
     @property
     def at(self) -> exp.HistoricalData | None:

@@ -19,6 +19,7 @@ import typing as t
 from sqlglot import exp
 
 from icebridge.sql.nodes_common import (
+    CreateFlagsMixin,
     OptionsMixin,
     bool_value,
     find_option,
@@ -51,7 +52,7 @@ def table_option(create: exp.Create, name: str) -> exp.Expression | None:
     return find_option(props, name)
 
 
-class _TableDDL:
+class _TableDDL(CreateFlagsMixin):
     """Readers shared by the CREATE TABLE node kinds."""
 
     args: dict[str, t.Any]
@@ -87,19 +88,9 @@ class _TableDDL:
         return query if isinstance(query, exp.Query) else None
 
     @property
-    def or_replace(self) -> bool:
-        """True for CREATE OR REPLACE (and CREATE OR ALTER, see :attr:`or_alter`)."""
-        return bool(self.args.get("replace"))
-
-    @property
     def or_alter(self) -> bool:
         """True for CREATE OR ALTER."""
         return bool(self.args.get("or_alter"))
-
-    @property
-    def if_not_exists(self) -> bool:
-        """True for IF NOT EXISTS."""
-        return bool(self.args.get("exists"))
 
     @property
     def transient(self) -> bool:

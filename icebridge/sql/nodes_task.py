@@ -14,6 +14,7 @@ import typing as t
 from sqlglot import exp
 
 from icebridge.sql.nodes_common import (
+    CreateFlagsMixin,
     OptionsMixin,
     bool_value,
     int_value,
@@ -90,7 +91,7 @@ class _TaskBody:
         return body.statements if isinstance(body, ScriptBlock) else [body]
 
 
-class CreateTask(OptionsMixin, _TaskBody, exp.Expression):
+class CreateTask(CreateFlagsMixin, OptionsMixin, _TaskBody, exp.Expression):
     """``CREATE [OR REPLACE] TASK [IF NOT EXISTS] name [options] [AFTER t, ...]
     [EXECUTE AS USER u] [WHEN cond] AS body``.
 
@@ -117,16 +118,6 @@ class CreateTask(OptionsMixin, _TaskBody, exp.Expression):
         table = self.this
         assert isinstance(table, exp.Table)
         return table
-
-    @property
-    def or_replace(self) -> bool:
-        """True for CREATE OR REPLACE."""
-        return bool(self.args.get("replace"))
-
-    @property
-    def if_not_exists(self) -> bool:
-        """True for IF NOT EXISTS."""
-        return bool(self.args.get("exists"))
 
     @property
     def warehouse(self) -> str | None:

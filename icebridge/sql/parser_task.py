@@ -61,6 +61,13 @@ class TaskGrammar(SnowflakeParser):
             and curr.token_type not in (TokenType.STRING, TokenType.IDENTIFIER)
         )
 
+    def _parse_set_options(self) -> list[exp.Expression]:
+        """The ``NAME = value`` list after ALTER … SET (at least one)."""
+        options = self._parse_options()
+        if not options:
+            self.raise_error("Expected NAME = value after SET")
+        return options
+
     def _parse_options(self, allowed: frozenset[str] | None = None) -> list[exp.Expression]:
         """``NAME = value`` pairs, separated by blanks or commas, until something else."""
         props: list[exp.Expression] = []
@@ -199,9 +206,7 @@ class TaskGrammar(SnowflakeParser):
             args["action"] = self._prev.text.upper()
         elif self._match(TokenType.SET):
             args["action"] = "SET"
-            args["properties"] = self._parse_options()
-            if not args["properties"]:
-                self.raise_error("Expected NAME = value after SET")
+            args["properties"] = self._parse_set_options()
         elif self._match_text_seq("UNSET"):
             args["action"] = "UNSET"
             args["expressions"] = self._parse_csv(self._parse_unset_name)
@@ -327,9 +332,7 @@ class TaskGrammar(SnowflakeParser):
             args["action"] = self._prev.text.upper()
         elif self._match(TokenType.SET):
             args["action"] = "SET"
-            args["properties"] = self._parse_options()
-            if not args["properties"]:
-                self.raise_error("Expected NAME = value after SET")
+            args["properties"] = self._parse_set_options()
         elif self._match_text_seq("UNSET"):
             args["action"] = "UNSET"
             args["unset"] = self._parse_csv(self._parse_unset_name)
