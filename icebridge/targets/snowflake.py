@@ -8,7 +8,7 @@ https://docs.snowflake.com/en/developer-guide/snowpark/reference/python/latest/s
 
 Snowpark is imported only when a session is created from connection parameters, so
 ``import icebridge`` stays light. Any object with that Session surface works, including
-:class:`emulator.snowpark.EmulatorSession`, which runs the same calls on the emulator.
+:class:`emulator.api.snowpark.EmulatorSession`, which runs the same calls on the emulator.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from emulator import connector
-from emulator.connector import Connection
-from emulator.connector_types import TYPE_CODE
+from emulator.api import connector
+from emulator.api.connector import Connection
+from emulator.api.types import TYPE_CODE
 from icebridge import errors
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import sqlglot
 
-from emulator.connector_binding import bind, number_placeholders
+from emulator.api.binding import bind, number_placeholders
 from icebridge.errors import ProgrammingError
 from icebridge.sql.dialect import DIALECT
 

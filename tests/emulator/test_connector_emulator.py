@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from emulator import Emulator
-from emulator.connector import Connection, ProgrammingError
-from emulator.connector_types import TYPE_CODE
+from emulator.api.connector import Connection, ProgrammingError
+from emulator.api.types import TYPE_CODE
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from sqlglot import exp
 
-from emulator.merge import MergeTarget, execute_plan, plan_merge
+from emulator.statements.merge import MergeTarget, execute_plan, plan_merge
 from icebridge.errors import DataError
 from icebridge.sql.dialect import parse_one
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 from sqlglot import exp
 
-from emulator.merge import MergePlan, MergeTarget, execute_plan, plan_merge
+from emulator.statements.merge import MergePlan, MergeTarget, execute_plan, plan_merge
 from icebridge.errors import ProgrammingError
 from icebridge.sql.dialect import parse_one
 

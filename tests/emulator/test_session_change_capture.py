@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from emulator import Emulator
-from emulator.catalog import ROW_ID, CatalogObject
+from emulator.core.catalog import ROW_ID, CatalogObject
 from icebridge.sql.identifiers import ObjectName
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from emulator import Emulator, RealClock, VirtualClock
-from emulator.clock import DEFAULT_START, parse_duration
+from emulator.core.clock import DEFAULT_START, parse_duration
 
 
 def test_virtual_clock_moves_only_when_told() -> None:

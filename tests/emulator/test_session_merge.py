@@ -1,4 +1,4 @@
-"""MERGE run by the session (planning is emulator.merge), from the docs' examples.
+"""MERGE run by the session (planning is emulator.statements.merge), from the docs' examples.
 
 https://docs.snowflake.com/en/sql-reference/sql/merge
 """

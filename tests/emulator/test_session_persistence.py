@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from emulator import Emulator
-from emulator.catalog import ROW_ID
+from emulator.core.catalog import ROW_ID
 from icebridge.sql.identifiers import ObjectName
 
 

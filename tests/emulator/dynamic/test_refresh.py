@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from emulator import Emulator
-from emulator.dynamic.incremental import plan_for
+from emulator.features.dynamic.incremental import plan_for
 from icebridge.sql.dialect import parse_one
 
 SHAPES = {

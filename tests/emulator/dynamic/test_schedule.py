@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from emulator import Emulator
-from emulator.scheduler import RunRecord
+from emulator.core.scheduler import RunRecord
 from icebridge.errors import ProgrammingError
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from emulator import Emulator
-from emulator.clock import VirtualClock
-from emulator.dynamic.schedule import install
+from emulator.core.clock import VirtualClock
+from emulator.features.dynamic.schedule import install
 
 SHOW_COLUMNS = [
     "created_on",

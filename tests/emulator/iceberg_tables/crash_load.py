@@ -11,7 +11,7 @@ import os
 import sys
 
 from emulator import Emulator
-from emulator.iceberg_tables.exactly_once import FAULT_ENV
+from emulator.features.iceberg_tables.exactly_once import FAULT_ENV
 from icebridge.examples import orders
 from icebridge.pipeline import Pipeline
 from icebridge.sql.dialect import generate, parse_one

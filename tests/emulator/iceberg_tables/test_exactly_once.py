@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from emulator.iceberg_tables.exactly_once import FAULT_ENV, FAULT_EXIT, FAULT_POINTS
+from emulator.features.iceberg_tables.exactly_once import FAULT_ENV, FAULT_EXIT, FAULT_POINTS
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "crash_load.py"
@@ -72,7 +72,7 @@ def test_crash_then_reopen_loads_every_row_once(tmp_path: Path, kind: str, fault
 
 
 def test_repair_moves_a_stream_back_to_the_recorded_offset(tmp_path: Path) -> None:
-    from emulator.streams import objects
+    from emulator.features.streams import objects
 
     path = tmp_path / "lake"
     assert _run(path, "append", "setup") == 0

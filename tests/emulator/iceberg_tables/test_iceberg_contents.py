@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from emulator import Emulator
-from emulator.iceberg_tables.contents import merge_contents, replace_contents
+from emulator.features.iceberg_tables.contents import merge_contents, replace_contents
 from icebridge.sql.identifiers import ObjectName
 
 T = ObjectName("DB", "PUBLIC", "T")

@@ -189,7 +189,7 @@ def test_snapshot_expiry_follows_retention_on_the_emulator_clock(emu: Emulator) 
 
 
 def test_merge_prunes_files_by_key_bounds_before_reading_them(ice: Emulator) -> None:
-    from emulator.iceberg_tables.dml import _materialise_source, _prune_by_key_bounds
+    from emulator.features.iceberg_tables.dml import _materialise_source, _prune_by_key_bounds
     from icebridge.sql.dialect import parse_one
 
     node = parse_one(

@@ -83,7 +83,7 @@ def test_ddl_inside_a_transaction_commits_the_consumption(loaded: Emulator) -> N
 
 
 def test_stream_has_data_in_select_and_python(loaded: Emulator) -> None:
-    from emulator.streams import has_data
+    from emulator.features.streams import has_data
     from icebridge.sql.identifiers import ObjectName
 
     name = ObjectName("DB", "PUBLIC", "S")

@@ -16,11 +16,11 @@ import pytest
 from stream_helpers import changes, rows
 
 from emulator import Emulator
-from emulator.catalog import CatalogObject
-from emulator.dynamic.changes import readable_since
-from emulator.dynamic.objects import spec_of
-from emulator.streams import has_data, history
-from emulator.streams.objects import from_object
+from emulator.core.catalog import CatalogObject
+from emulator.features.dynamic.changes import readable_since
+from emulator.features.dynamic.objects import spec_of
+from emulator.features.streams import has_data, history
+from emulator.features.streams.objects import from_object
 from icebridge.errors import SqlError
 from icebridge.sql.identifiers import ObjectName
 

@@ -240,8 +240,8 @@ def test_log_compaction_keeps_what_a_join_view_stream_still_needs(j: Emulator) -
 
 
 def test_unchanged_tables_drive_no_evaluation(j: Emulator) -> None:
-    from emulator.streams.reader import source_for
-    from emulator.streams.view_join import JoinViewSource
+    from emulator.features.streams.reader import source_for
+    from emulator.features.streams.view_join import JoinViewSource
 
     view = j.catalog.by_id(j.catalog.objects(kind="VIEW")[0].id)
     assert view is not None

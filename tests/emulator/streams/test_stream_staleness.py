@@ -55,7 +55,7 @@ def test_consumption_moves_stale_after_forward(t: Emulator) -> None:
 
 
 def test_stream_has_data_on_an_empty_stream_prevents_staleness(t: Emulator) -> None:
-    from emulator.streams import has_data
+    from emulator.features.streams import has_data
 
     for _ in range(3):
         t.advance("10 days")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from emulator.clock import DEFAULT_START, VirtualClock
+from emulator.core.clock import DEFAULT_START, VirtualClock
 from icebridge.errors import SqlError
 
 HISTORY = "TABLE(INFORMATION_SCHEMA.TASK_HISTORY({args}))"

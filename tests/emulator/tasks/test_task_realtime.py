@@ -8,7 +8,7 @@ import time
 from task_helpers import values
 
 from emulator import Emulator
-from emulator.clock import RealClock
+from emulator.core.clock import RealClock
 
 
 def wait_for(predicate: object, seconds: float = 10.0) -> bool:

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from emulator import Emulator
-from emulator.clock import VirtualClock
-from emulator.tasks.schedule import parse_schedule
+from emulator.core.clock import VirtualClock
+from emulator.features.tasks.schedule import parse_schedule
 
 
 def test_interval_counts_from_resume_and_is_never_early() -> None:

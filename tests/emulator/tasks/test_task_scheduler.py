@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from emulator import Emulator
-from emulator.clock import DEFAULT_START, VirtualClock
-from emulator.scheduler import RunRecord, Scheduler
+from emulator.core.clock import DEFAULT_START, VirtualClock
+from emulator.core.scheduler import RunRecord, Scheduler
 from icebridge.sql.identifiers import ObjectName
 
 

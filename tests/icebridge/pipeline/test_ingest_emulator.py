@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from emulator.session import Emulator
+from emulator.api.emulator import Emulator
 from icebridge import Pipeline
 from icebridge.errors import IngestError
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from sqlglot import exp
 
-from emulator.session import Emulator
+from emulator.api.emulator import Emulator
 from icebridge import Pipeline
 from icebridge.sql.dialect import generate
 from icebridge.sql.nodes_task import CreateTask

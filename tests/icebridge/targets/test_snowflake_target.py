@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from emulator import Emulator
-from emulator.snowpark import EmulatorSession
+from emulator.api.snowpark import EmulatorSession
 from icebridge import Pipeline
 from icebridge.errors import DeployError, IngestError, SqlError
 from icebridge.sql.identifiers import ObjectName, join_parts, normalize

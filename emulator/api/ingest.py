@@ -1,0 +1,111 @@
+"""``Emulator.insert_rows``: an Arrow batch appended atomically to a native table.
+
+The batch is handed to DuckDB as an Arrow relation and inserted set-based (never row by
+row through Python). Columns missing from the batch take their DEFAULT. When DuckDB
+rejects the batch, the failing row and column are found and reported in an
+:class:`~icebridge.errors.IngestError`; nothing of the batch is written.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from emulator.api.emulator import Outcome
+from emulator.core.catalog import TABLE, Column
+from emulator.core.tables import duck_column_sql, qident
+from emulator.statements.dml import insert_statement
+from icebridge.errors import IngestError
+from icebridge.sql.identifiers import ObjectName
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+BATCH = "__ib_batch"
+
+
+def _match_columns(table: ObjectName, batch: pa.Table, columns: list[Column]) -> list[str]:
+    """Table column for each batch column: exact name first, then the unquoted (upper) form."""
+    known = {c.name for c in columns}
+    matched: list[str] = []
+    for name in batch.column_names:
+        target = name if name in known else name.upper() if name.upper() in known else None
+        if target is None:
+            raise IngestError(f"table {table} has no column {name!r}", column=name)
+        if target in matched:
+            raise IngestError(f"column {target!r} appears twice in the batch", column=name)
+        matched.append(target)
+    return matched
+
+
+def insert_batch(emu: Emulator, table: ObjectName, batch: pa.Table) -> Outcome:
+    obj = emu.catalog.find(table)
+    if obj is None or obj.kind != TABLE:
+        raise IngestError(f"table {table} does not exist or is not a native table")
+    columns = emu.catalog.columns(obj.id)
+    names = _match_columns(table, batch, columns)
+    source = exp.select(
+        *[exp.column(exp.to_identifier(n, quoted=True)) for n in batch.column_names]
+    ).from_(BATCH)
+    emu.con.register(BATCH, batch)
+    try:
+        try:
+            inserted = emu.capture.write(obj, insert_statement(emu, obj, names, source), "INSERT")
+        except duckdb.Error as err:
+            raise _diagnose(emu, table, batch, names, columns, err) from None
+    finally:
+        emu.con.unregister(BATCH)
+    return Outcome(pa.table({"number of rows inserted": [inserted]}), inserted)
+
+
+def _diagnose(
+    emu: Emulator,
+    table: ObjectName,
+    batch: pa.Table,
+    names: list[str],
+    columns: list[Column],
+    err: duckdb.Error,
+) -> IngestError:
+    """Find the first bad row/column of a rejected batch (runs only on failure)."""
+    by_name = {c.name: c for c in columns}
+    probe = duckdb.connect()
+    try:
+        probe.register(BATCH, batch)
+        for source, target in zip(batch.column_names, names, strict=True):
+            column = by_name[target]
+            duck_type = duck_column_sql(column).split(" ", 1)[1].removesuffix(" NOT NULL")
+            col = qident(source)
+            bad = probe.execute(
+                f"SELECT n - 1 FROM (SELECT row_number() OVER () AS n, {col} AS v FROM {BATCH}) "
+                f"WHERE (v IS NOT NULL AND TRY_CAST(v AS {duck_type}) IS NULL)"
+                + ("" if column.nullable else " OR v IS NULL")
+                + " ORDER BY n LIMIT 1"
+            ).fetchone()
+            if bad is not None:
+                what = (
+                    "NULL in a NOT NULL column"
+                    if column.nullable is False
+                    and (batch.column(source)[int(bad[0])].as_py() is None)
+                    else f"value not convertible to {column.data_type}"
+                )
+                return IngestError(
+                    f"row {bad[0]}, column {target} of {table}: {what}",
+                    row=int(bad[0]),
+                    column=target,
+                )
+        missing = [
+            c for c in columns if c.name not in names and not c.nullable and c.default_sql is None
+        ]
+        if missing and batch.num_rows:
+            return IngestError(
+                f"row 0, column {missing[0].name} of {table}: NULL in a NOT NULL column "
+                "(missing from the batch and without DEFAULT)",
+                row=0,
+                column=missing[0].name,
+            )
+    finally:
+        probe.close()
+    return IngestError(f"rows rejected by {table}: {str(err).splitlines()[0]}")

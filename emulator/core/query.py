@@ -1,0 +1,64 @@
+"""SELECT (and other queries): Snowflake output names, translation, execution."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from emulator import errors
+from emulator.api.emulator import Outcome
+from emulator.core.translation import output_name
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+
+def check_supported(node: exp.Expression) -> None:
+    """Refuse functions the emulator does not implement yet, naming them."""
+    for func in node.find_all(exp.Anonymous):
+        name = str(func.name).upper()
+        if name.startswith("SYSTEM$"):
+            raise errors.unsupported(f"function {name}")
+
+
+def name_projections(query: exp.Expression) -> exp.Expression:
+    """Alias every unaliased projection with the column name Snowflake would return.
+
+    Names are computed on the Snowflake AST (before translation), e.g. ``COUNT(*)`` and
+    ``A + 1``; star projections keep the names of the columns they expand to.
+    """
+    node = query.copy()
+    selects: list[exp.Select] = []
+    if isinstance(node, exp.Select):
+        selects.append(node)
+    elif isinstance(node, exp.SetOperation):
+        left: exp.Expression = node
+        while isinstance(left, exp.SetOperation):
+            left = left.this
+        if isinstance(left, exp.Select):
+            selects.append(left)
+    for select in selects:
+        named: list[exp.Expr] = []
+        for projection in select.expressions:
+            if isinstance(projection, exp.Star) or (
+                isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+            ):
+                named.append(projection)
+                continue
+            inner = projection.this if isinstance(projection, exp.Alias) else projection
+            named.append(exp.alias_(inner, exp.to_identifier(output_name(projection), quoted=True)))
+        select.set("expressions", named)
+    return node
+
+
+def translate_query(emu: Emulator, node: exp.Expression) -> exp.Expression:
+    """A Snowflake query as a DuckDB query with Snowflake's result column names."""
+    check_supported(node)
+    return emu.translate(name_projections(node))
+
+
+def run_query(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    duck = translate_query(emu, node)
+    table = emu.fetch(duck.sql(dialect="duckdb"))
+    return Outcome(table, table.num_rows)

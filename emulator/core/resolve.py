@@ -1,0 +1,172 @@
+"""Name resolution: a Snowflake name in a statement -> catalog object -> DuckDB relation.
+
+This is the one place that applies the session's current database and schema to partial
+names and the one place that raises "does not exist or not authorized"
+(https://docs.snowflake.com/en/sql-reference/name-resolution).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from sqlglot import exp
+
+from emulator import errors
+from emulator.core.catalog import (
+    DYNAMIC_TABLE,
+    ICEBERG_TABLE,
+    STREAM,
+    TABLE,
+    VIEW,
+    Catalog,
+    CatalogObject,
+)
+from emulator.core.state import SessionState
+from icebridge.sql.identifiers import ObjectName, join_parts
+
+
+def stored(ident: exp.Expression | str | None) -> str | None:
+    """The stored form of a parsed identifier: unquoted upper-cased, quoted kept."""
+    if ident is None:
+        return None
+    if isinstance(ident, str):
+        return ident.upper()
+    if isinstance(ident, exp.Identifier):
+        return str(ident.this) if ident.quoted else str(ident.this).upper()
+    if isinstance(ident, exp.Var | exp.Column | exp.Literal):
+        return str(ident.name).upper()
+    return ident.sql(dialect="snowflake").upper()
+
+
+def written_parts(table: exp.Table) -> list[str]:
+    """The name parts as written (stored form), outermost first."""
+    parts = [table.args.get("catalog"), table.args.get("db"), table.this]
+    return [p for p in (stored(x) for x in parts if x is not None) if p]
+
+
+class Resolver:
+    """Resolves names against the catalog using the session's current database/schema."""
+
+    def __init__(self, catalog: Catalog, state: SessionState) -> None:
+        self.catalog = catalog
+        self.state = state
+        # (database, view name, written table) -> relation for INFORMATION_SCHEMA views
+        self.information_schema: Callable[[str, str, exp.Table], exp.Expression] | None = None
+        # (object, written table) -> relation for streams, CHANGES and AT | BEFORE reads
+        self.history: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
+        # (Iceberg table, written table) -> relation of its snapshot (emulator.features.iceberg_tables)
+        self.iceberg: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
+        # object id -> stand-in write target while a DML statement runs on a working copy
+        self.write_overrides: dict[int, CatalogObject] = {}
+
+    def object_name(self, table: exp.Table, action: str) -> ObjectName:
+        """Complete a (possibly partial) table name with the current database and schema."""
+        parts = written_parts(table)
+        if len(parts) == 3:
+            return ObjectName(*parts)
+        database = self.state.database
+        if database is None:
+            raise errors.no_current_database(action)
+        if len(parts) == 2:
+            return ObjectName(database, parts[0], parts[1])
+        if self.state.schema is None:
+            raise errors.no_current_schema(action)
+        return ObjectName(database, self.state.schema, parts[0])
+
+    def schema_name(self, table: exp.Table, action: str) -> tuple[str, str]:
+        """``(database, schema)`` of a schema reference (``db.s`` or ``s``)."""
+        parts = [p for p in (stored(table.args.get("db")), stored(table.this)) if p]
+        if table.args.get("catalog") is not None:
+            parts.insert(0, stored(table.args["catalog"]) or "")
+        if len(parts) >= 2:
+            return parts[-2], parts[-1]
+        if self.state.database is None:
+            raise errors.no_current_database(action)
+        return self.state.database, parts[0]
+
+    def lookup(
+        self,
+        table: exp.Table,
+        action: str,
+        kinds: Iterable[str] | None = None,
+        *,
+        missing_ok: bool = False,
+        label: str = "Object",
+    ) -> CatalogObject | None:
+        """The catalog object a name refers to, or Snowflake's does-not-exist error."""
+        name = self.object_name(table, action)
+        obj = self.catalog.find(name)
+        allowed = tuple(kinds) if kinds is not None else None
+        if obj is None or (allowed is not None and obj.kind not in allowed):
+            if missing_ok:
+                return None
+            if not self.catalog.database_exists(name.database):
+                raise errors.object_does_not_exist(join_parts([name.database]), "Database")
+            if not self.catalog.schema_exists(name.database, name.schema):
+                raise errors.object_does_not_exist(
+                    join_parts([name.database, name.schema]), "Schema"
+                )
+            raise errors.object_does_not_exist(join_parts(written_parts(table)), label)
+        return obj
+
+    def require(
+        self,
+        table: exp.Table,
+        action: str,
+        kinds: Iterable[str] | None = None,
+        label: str = "Object",
+    ) -> CatalogObject:
+        obj = self.lookup(table, action, kinds, label=label)
+        assert obj is not None
+        return obj
+
+    def relation(self, table: exp.Table, action: str = "SELECT") -> exp.Expression:
+        """The DuckDB relation a query reads for ``table`` (alias and sample kept)."""
+        parts = written_parts(table)
+        if len(parts) >= 2 and parts[-2] == "INFORMATION_SCHEMA" and self.information_schema:
+            database = parts[0] if len(parts) == 3 else self.state.database
+            if database is None:
+                raise errors.no_current_database(action)
+            if not self.catalog.database_exists(database):
+                raise errors.object_does_not_exist(join_parts([database]), "Database")
+            return self.information_schema(database, parts[-1], table)
+        if self.iceberg is not None:
+            found = self.lookup(table, action, (ICEBERG_TABLE,), missing_ok=True)
+            if found is not None:
+                return self.iceberg(found, table)
+        if self.history is not None and (table.args.get("changes") or table.args.get("when")):
+            kinds = (TABLE, VIEW, STREAM, DYNAMIC_TABLE)
+            return self.history(self.require(table, action, kinds), table)
+        obj = self.require(table, action, (TABLE, VIEW, STREAM, DYNAMIC_TABLE))
+        if obj.kind == DYNAMIC_TABLE:
+            from emulator.features.dynamic.refresh import ensure_readable
+
+            ensure_readable(obj)
+        if obj.kind == STREAM and self.history is not None:
+            return self.history(obj, table)
+        rel = obj.relation()
+        return _keep_extras(table, rel)
+
+    def write_target(self, table: exp.Table, action: str) -> CatalogObject:
+        """The native table a DML statement writes (views and other kinds refused)."""
+        obj = self.require(table, action)
+        obj = self.write_overrides.get(obj.id, obj)
+        if obj.kind != TABLE:
+            raise errors.generic(
+                f"SQL compilation error:\nObject '{obj.name}' is a {obj.kind.lower()}; "
+                f"{action} needs a table.",
+                errno=2203,
+                sqlstate="42601",
+            )
+        return obj
+
+
+def _keep_extras(source: exp.Table, target: exp.Table) -> exp.Table:
+    for key in ("alias", "sample", "joins", "laterals", "pivots", "version", "when"):
+        value = source.args.get(key)
+        if value is not None:
+            target.set(key, value.copy() if isinstance(value, exp.Expression) else value)
+    if source.args.get("alias") is None:
+        # Keep the written name usable as a qualifier: FROM db.s.t lets t.col resolve.
+        target.set("alias", exp.TableAlias(this=exp.to_identifier(source.name)))
+    return target

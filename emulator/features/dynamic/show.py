@@ -1,0 +1,119 @@
+"""SHOW DYNAMIC TABLES and DESCRIBE DYNAMIC TABLE.
+
+Columns of https://docs.snowflake.com/en/sql-reference/sql/show-dynamic-tables (those the
+emulator can fill; ``bytes``, ``immutable_where`` and ``execute_as_user`` are omitted rather
+than invented) and
+https://docs.snowflake.com/en/sql-reference/sql/desc-dynamic-table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from emulator.api.emulator import Outcome
+from emulator.core.catalog import DYNAMIC_TABLE
+from emulator.features.dynamic.objects import spec_of
+from emulator.features.dynamic.schedule import ensure_registered
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+OWNER = "ACCOUNTADMIN"
+
+_SCHEMA = pa.schema(
+    [
+        ("created_on", pa.timestamp("us", tz="UTC")),
+        ("name", pa.string()),
+        ("database_name", pa.string()),
+        ("schema_name", pa.string()),
+        ("cluster_by", pa.string()),
+        ("rows", pa.int64()),
+        ("owner", pa.string()),
+        ("target_lag", pa.string()),
+        ("scheduler", pa.string()),
+        ("refresh_mode", pa.string()),
+        ("refresh_mode_reason", pa.string()),
+        ("warehouse", pa.string()),
+        ("comment", pa.string()),
+        ("text", pa.string()),
+        ("automatic_clustering", pa.string()),
+        ("scheduling_state", pa.string()),
+        ("last_suspended_on", pa.timestamp("us", tz="UTC")),
+        ("is_clone", pa.string()),
+        ("is_replica", pa.string()),
+        ("is_iceberg", pa.string()),
+        ("data_timestamp", pa.timestamp("us", tz="UTC")),
+        ("owner_role_type", pa.string()),
+    ]
+)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def show_dynamic_tables(emu: Emulator, objects: list[Any], like: Any) -> Outcome:
+    """Rows of SHOW DYNAMIC TABLES for ``objects`` (already scoped) matching ``like``."""
+    ensure_registered(emu)
+    rows: list[dict[str, Any]] = []
+    for obj in objects:
+        if obj.kind != DYNAMIC_TABLE or not like(obj.name.name):
+            continue
+        spec = spec_of(obj)
+        count = emu.con.execute(f"SELECT count(*) FROM {obj.base().sql(dialect='duckdb')}")
+        row = count.fetchone()
+        rows.append(
+            {
+                "created_on": obj.created_on,
+                "name": obj.name.name,
+                "database_name": obj.name.database,
+                "schema_name": obj.name.schema,
+                "cluster_by": "",
+                "rows": int(row[0]) if row else 0,
+                "owner": OWNER,
+                "target_lag": spec.target_lag,
+                "scheduler": spec.scheduler,
+                "refresh_mode": spec.refresh_mode,
+                "refresh_mode_reason": spec.refresh_mode_reason,
+                "warehouse": spec.warehouse,
+                "comment": obj.comment or "",
+                "text": spec.text,
+                "automatic_clustering": "OFF",
+                "scheduling_state": "SUSPENDED" if spec.suspended else "RUNNING",
+                "last_suspended_on": _instant(spec.last_suspended_on),
+                "is_clone": "false",
+                "is_replica": "false",
+                "is_iceberg": "true" if spec.is_iceberg else "false",
+                "data_timestamp": _instant(spec.data_timestamp),
+                "owner_role_type": "ROLE",
+            }
+        )
+    table = pa.Table.from_pylist(rows, schema=_SCHEMA)
+    return Outcome(table, table.num_rows)
+
+
+def describe_dynamic_table(emu: Emulator, table: exp.Table) -> Outcome:
+    """DESCRIBE DYNAMIC TABLE: one row per column, like DESCRIBE TABLE."""
+    obj = emu.resolver.require(table, "DESCRIBE DYNAMIC TABLE", (DYNAMIC_TABLE,), "Dynamic table")
+    rows = [
+        {
+            "name": c.name,
+            "type": c.data_type,
+            "kind": "COLUMN",
+            "null?": "Y" if c.nullable else "N",
+            "default": None,
+            "primary key": "N",
+            "unique key": "N",
+            "check": None,
+            "expression": None,
+            "comment": c.comment,
+        }
+        for c in emu.catalog.columns(obj.id)
+    ]
+    names = list(rows[0]) if rows else ["name"]
+    result = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
+    return Outcome(result, result.num_rows)

@@ -1,0 +1,81 @@
+"""SHOW ICEBERG TABLES (https://docs.snowflake.com/en/sql-reference/sql/show-iceberg-tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from emulator.api.emulator import Outcome
+from emulator.core.catalog import CatalogObject
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+OWNER = "ACCOUNTADMIN"
+_STRING_COLUMNS = (
+    "name",
+    "database_name",
+    "schema_name",
+    "owner",
+    "external_volume_name",
+    "catalog_name",
+    "iceberg_table_type",
+    "catalog_table_name",
+    "catalog_namespace",
+    "base_location",
+    "can_write_metadata",
+    "invalid",
+    "invalid_reason",
+    "owner_role_type",
+    "auto_refresh_status",
+    "auto_refresh",
+    "comment",
+)
+
+
+def row_count(emu: Emulator, obj: CatalogObject) -> int:
+    """Rows of the current snapshot (from its summary, no data read)."""
+    summary = emu.iceberg.store.current_summary(obj.name)
+    return int(summary.get("total-records", "0"))
+
+
+def show_iceberg_tables(
+    emu: Emulator, objs: list[CatalogObject], like: Callable[[str], bool]
+) -> Outcome:
+    """One row per Iceberg table, ordered by database, schema and name."""
+    rows: list[dict[str, Any]] = []
+    for o in sorted(objs, key=lambda o: o.name.parts):
+        if not like(o.name.name):
+            continue
+        rows.append(
+            {
+                "created_on": o.created_on,
+                "name": o.name.name,
+                "database_name": o.name.database,
+                "schema_name": o.name.schema,
+                "owner": OWNER,
+                "external_volume_name": o.properties.get("external_volume", "SNOWFLAKE_MANAGED"),
+                "catalog_name": "SNOWFLAKE",
+                "iceberg_table_type": "MANAGED",
+                "catalog_table_name": None,
+                "catalog_namespace": None,
+                "base_location": o.properties.get("base_location") or "",
+                "can_write_metadata": "Y",
+                "invalid": "N",
+                "invalid_reason": None,
+                "owner_role_type": "ROLE",
+                "last_refreshed_on": None,
+                "auto_refresh_status": None,
+                "auto_refresh": "false",
+                "comment": o.comment or "",
+            }
+        )
+    fields = [pa.field("created_on", pa.timestamp("us", tz="UTC"))]
+    fields += [pa.field(n, pa.string()) for n in _STRING_COLUMNS[:15]]
+    fields.append(pa.field("last_refreshed_on", pa.timestamp("us", tz="UTC")))
+    fields += [pa.field(n, pa.string()) for n in _STRING_COLUMNS[15:]]
+    schema = pa.schema(fields)
+    table = pa.Table.from_pylist(rows, schema=schema)
+    return Outcome(table, table.num_rows)

@@ -1,0 +1,129 @@
+"""SHOW [TERSE] STREAMS and DESCRIBE STREAM.
+
+Columns: https://docs.snowflake.com/en/sql-reference/sql/show-streams (``type`` is
+"currently DELTA only", ``invalid_reason`` is always N/A) and
+https://docs.snowflake.com/en/sql-reference/sql/desc-stream (same columns, one row).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from emulator.api.emulator import Outcome
+from emulator.core.catalog import STREAM, CatalogObject
+from emulator.core.resolve import written_parts
+from emulator.features.streams import view_points
+from emulator.features.streams.objects import STREAM_TYPE, Stream, from_object
+from emulator.features.streams.staleness import is_stale, live_source, stale_time
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+OWNER = "ACCOUNTADMIN"
+COLUMNS = [
+    "created_on",
+    "name",
+    "database_name",
+    "schema_name",
+    "owner",
+    "comment",
+    "table_name",
+    "source_type",
+    "base_tables",
+    "type",
+    "stale",
+    "mode",
+    "stale_after",
+    "invalid_reason",
+    "owner_role_type",
+]
+TERSE = ["created_on", "name", "kind", "database_name", "schema_name", "tableOn"]
+_TYPES: dict[str, pa.DataType] = {
+    "created_on": pa.timestamp("us", tz="UTC"),
+    "stale_after": pa.timestamp("us", tz="UTC"),
+}
+
+
+def row(emu: Emulator, obj: CatalogObject) -> dict[str, Any]:
+    """One SHOW STREAMS row."""
+    stream = from_object(obj)
+    source = live_source(emu, stream)
+    return {
+        "created_on": obj.created_on,
+        "name": obj.name.name,
+        "database_name": obj.name.database,
+        "schema_name": obj.name.schema,
+        "owner": OWNER,
+        "comment": obj.comment or "",
+        "table_name": str(stream.source_name),
+        "source_type": stream.source_kind.capitalize(),
+        "base_tables": _base_tables(stream) or view_points.base_table_names(emu, source),
+        "type": STREAM_TYPE,
+        "stale": "true" if is_stale(emu, stream) else "false",
+        "mode": stream.mode,
+        "stale_after": stale_time(emu, stream, source),
+        "invalid_reason": "N/A",
+        "owner_role_type": "ROLE",
+        "kind": "STREAM",
+        "tableOn": str(stream.source_name),
+    }
+
+
+def _base_tables(stream: Stream) -> str:
+    """View streams list the view's underlying table; table streams leave it empty."""
+    if stream.base_id == stream.source_id:
+        return ""
+    parts = stream.obj.properties.get("base_name") or []
+    return ".".join(str(p) for p in parts)
+
+
+def table(rows: list[dict[str, Any]], names: list[str]) -> pa.Table:
+    """An Arrow table of SHOW rows (typed even when empty)."""
+    return pa.table({n: pa.array([r[n] for r in rows], _TYPES.get(n, pa.string())) for n in names})
+
+
+def _like(pattern: exp.Expression | None) -> Any:
+    if pattern is None:
+        return lambda name: True
+    regex = fnmatch.translate(pattern.name.replace("%", "*").replace("_", "?").upper())
+    compiled = re.compile(regex)
+    return lambda name: compiled.match(name.upper()) is not None
+
+
+def _scoped(emu: Emulator, node: exp.Expression) -> list[CatalogObject]:
+    scope = node.args.get("scope")
+    scope_kind = str(node.args.get("scope_kind") or "").upper()
+    if isinstance(scope, exp.Table):
+        parts = written_parts(scope)
+        if scope_kind == "DATABASE" or (scope_kind != "SCHEMA" and len(parts) == 1):
+            return emu.catalog.objects(database=parts[-1], kind=STREAM)
+        database = parts[0] if len(parts) == 2 else emu.state.database
+        return emu.catalog.objects(database=database, schema=parts[-1], kind=STREAM)
+    if scope_kind == "ACCOUNT" or emu.state.database is None:
+        return emu.catalog.objects(kind=STREAM)
+    if scope_kind == "DATABASE" or emu.state.schema is None:
+        return emu.catalog.objects(database=emu.state.database, kind=STREAM)
+    return emu.catalog.objects(database=emu.state.database, schema=emu.state.schema, kind=STREAM)
+
+
+def run_show_streams(emu: Emulator, node: exp.Expression) -> Outcome:
+    """SHOW [TERSE] STREAMS [LIKE '…'] [IN ACCOUNT | DATABASE d | SCHEMA s]."""
+    like = _like(node.args.get("like"))
+    rows = [row(emu, o) for o in _scoped(emu, node) if like(o.name.name)]
+    names = TERSE if node.args.get("terse") else COLUMNS
+    result = table(rows, names)
+    return Outcome(result, result.num_rows)
+
+
+def run_describe_stream(emu: Emulator, node: exp.Expression) -> Outcome:
+    """DESCRIBE STREAM s: the SHOW STREAMS row of one stream."""
+    target = node.this
+    assert isinstance(target, exp.Table)
+    obj = emu.resolver.require(target, "DESCRIBE STREAM", (STREAM,), label="Stream")
+    result = table([row(emu, obj)], COLUMNS)
+    return Outcome(result, result.num_rows)

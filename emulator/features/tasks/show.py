@@ -1,0 +1,104 @@
+"""SHOW TASKS and DESCRIBE TASK
+(https://docs.snowflake.com/en/sql-reference/sql/show-tasks,
+https://docs.snowflake.com/en/sql-reference/sql/desc-task).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from emulator.api.emulator import Outcome
+from emulator.core.catalog import TASK, CatalogObject
+from emulator.features.tasks import graph
+from emulator.features.tasks.objects import from_object
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+SHOW_COLUMNS = (
+    "created_on",
+    "name",
+    "id",
+    "database_name",
+    "schema_name",
+    "owner",
+    "comment",
+    "warehouse",
+    "schedule",
+    "predecessors",
+    "state",
+    "definition",
+    "condition",
+    "allow_overlapping_execution",
+    "error_integration",
+    "last_committed_on",
+    "last_suspended_on",
+    "owner_role_type",
+    "config",
+    "budget",
+    "task_relations",
+    "last_suspended_reason",
+)
+
+
+def show_rows(emu: Emulator, objs: list[CatalogObject]) -> pa.Table:
+    """SHOW TASKS / DESCRIBE TASK rows for the given catalog objects."""
+    tasks = emu.tasks.tasks
+    rows = []
+    for obj in objs:
+        task = tasks.get(obj.name) or from_object(obj)
+        preds = [str(p) for p in task.predecessors]
+        final = graph.finalizer_of(tasks, task.name)
+        relations: dict[str, Any] = {"Predecessors": preds}
+        if final is not None:
+            relations["FinalizerTask"] = str(final.name)
+        if task.finalize is not None:
+            relations["FinalizedRootTask"] = str(task.finalize)
+        rows.append(
+            {
+                "created_on": obj.created_on,
+                "name": task.name.name,
+                "id": task.task_id,
+                "database_name": task.name.database,
+                "schema_name": task.name.schema,
+                "owner": "ACCOUNTADMIN",
+                "comment": task.comment or "",
+                "warehouse": task.warehouse,
+                "schedule": task.schedule,
+                "predecessors": json.dumps(preds),
+                "state": task.state,
+                "definition": task.body_sql,
+                "condition": task.when_sql,
+                "allow_overlapping_execution": (
+                    "true" if task.overlap_policy != "NO_OVERLAP" else "false"
+                ),
+                "error_integration": task.parameters.get("ERROR_INTEGRATION"),
+                "last_committed_on": obj.last_altered,
+                "last_suspended_on": task.suspended_on,
+                "owner_role_type": "ROLE",
+                "config": task.config,
+                "budget": None,
+                "task_relations": json.dumps(relations),
+                "last_suspended_reason": None,
+            }
+        )
+    types = {"created_on", "last_committed_on", "last_suspended_on"}
+    return pa.table(
+        {
+            c: pa.array(
+                [r[c] for r in rows], pa.timestamp("us", tz="UTC") if c in types else pa.string()
+            )
+            for c in SHOW_COLUMNS
+        }
+    )
+
+
+def describe_task(emu: Emulator, target: exp.Table) -> Outcome:
+    """DESCRIBE TASK: the SHOW TASKS row of one task."""
+    obj = emu.resolver.require(target, "DESCRIBE TASK", (TASK,), label="Task")
+    table = show_rows(emu, [obj])
+    return Outcome(table, table.num_rows)

@@ -1,0 +1,215 @@
+"""INSERT, UPDATE, DELETE, TRUNCATE and MERGE on native tables.
+
+Every write goes through :class:`emulator.core.capture.ChangeCapture` (the one capture point).
+Result columns are Snowflake's: "number of rows inserted", "number of rows updated" /
+"number of multi-joined rows updated", "number of rows deleted"
+(https://docs.snowflake.com/en/sql-reference/sql/insert,
+https://docs.snowflake.com/en/sql-reference/sql/update,
+https://docs.snowflake.com/en/sql-reference/sql/delete).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from emulator import errors
+from emulator.api.emulator import SUCCESS, Outcome, status
+from emulator.core.catalog import ROW_ID, TABLE, CatalogObject, Column
+from emulator.core.defaults import defaults_for
+from emulator.core.query import check_supported, translate_query
+from emulator.core.resolve import stored
+from icebridge.sql.dialect import parse_one
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+INSERTED = "number of rows inserted"
+UPDATED = "number of rows updated"
+MULTI_UPDATED = "number of multi-joined rows updated"
+DELETED = "number of rows deleted"
+
+
+def _count_table(names: list[str], values: list[int]) -> pa.Table:
+    return pa.table({n: pa.array([v], pa.int64()) for n, v in zip(names, values, strict=True)})
+
+
+def insert_statement(
+    emu: Emulator, obj: CatalogObject, given: list[str], source: exp.Expression
+) -> exp.Insert:
+    """INSERT into the base table: the given columns from ``source``, DEFAULTs for the rest."""
+    columns = emu.catalog.columns(obj.id)
+    known = {c.name for c in columns}
+    for name in given:
+        if name not in known:
+            raise errors.invalid_identifier(name)
+    missing: list[Column] = [c for c in columns if c.name not in given]
+    defaults = defaults_for(emu, missing)
+    target_names = [*given, *defaults]
+    select: exp.Expression = source
+    if defaults:
+        select = exp.select(exp.Star(), *defaults.values()).from_(
+            exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("__ib_src")))
+        )
+    return exp.Insert(
+        this=exp.Schema(
+            this=obj.base(),
+            expressions=[exp.to_identifier(n, quoted=True) for n in target_names],
+        ),
+        expression=select,
+    )
+
+
+def run_insert(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    assert isinstance(node, exp.Insert)
+    if node.args.get("multi") or node.args.get("alternative"):
+        raise errors.unsupported("multi-table INSERT")
+    target = node.this
+    given: list[str] | None = None
+    if isinstance(target, exp.Schema):
+        given = [str(stored(c)) for c in target.expressions]
+        target = target.this
+    obj = emu.resolver.write_target(target, "INSERT")
+    columns = emu.catalog.columns(obj.id)
+    names = given if given is not None else [c.name for c in columns]
+    source = node.expression
+    check_supported(source)
+    if isinstance(source, exp.Values):
+        source = exp.select("*").from_(_fill_default_keywords(source, names, columns))
+    duck_source = translate_query(emu, source)
+    width = len(
+        emu.con.execute(
+            f"DESCRIBE SELECT * FROM ({duck_source.sql(dialect='duckdb')}) AS __ib_src"
+        ).fetchall()
+    )
+    if width != len(names):
+        raise errors.generic(
+            "SQL compilation error:\nInsert value list does not match column list "
+            f"expecting {len(names)} but got {width}",
+            errno=2020,
+            sqlstate="21S01",
+        )
+    if node.args.get("overwrite"):
+        # Materialise first: the source may read the table being overwritten.
+        emu.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE __ib_overwrite AS {duck_source.sql(dialect='duckdb')}"
+        )
+        emu.capture.write(obj, exp.Delete(this=obj.base()), "DELETE")
+        duck_source = exp.select("*").from_("__ib_overwrite")
+    try:
+        inserted = emu.capture.write(obj, insert_statement(emu, obj, names, duck_source), "INSERT")
+    finally:
+        if node.args.get("overwrite"):
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it anyway
+                emu.con.execute("DROP TABLE IF EXISTS __ib_overwrite")
+    return Outcome(_count_table([INSERTED], [inserted]), inserted)
+
+
+def _fill_default_keywords(
+    values: exp.Values, names: list[str], columns: list[Column]
+) -> exp.Values:
+    """Replace ``DEFAULT`` inside VALUES rows by the column's DEFAULT (or NULL)."""
+    by_name = {c.name: c for c in columns}
+    out = values.copy()
+    for row in out.expressions:
+        items = row.expressions if isinstance(row, exp.Tuple) else [row]
+        for position, item in enumerate(items):
+            if isinstance(item, exp.Var) and item.name.upper() == "DEFAULT":
+                column = by_name.get(names[position]) if position < len(names) else None
+                default = column.default_sql if column is not None else None
+                item.replace(
+                    parse_one(f"SELECT {default}").expressions[0] if default else exp.Null()
+                )
+    return out
+
+
+def _retarget(
+    emu: Emulator, translated: exp.Expression, obj: CatalogObject, written: exp.Table
+) -> None:
+    """Point a translated UPDATE/DELETE at the base table, keeping the statement's alias."""
+    alias = written.args.get("alias")
+    base = obj.base()
+    base.set(
+        "alias",
+        alias.copy() if alias is not None else exp.TableAlias(this=exp.to_identifier(written.name)),
+    )
+    translated.set("this", base)
+
+
+def run_update(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    assert isinstance(node, exp.Update)
+    check_supported(node)
+    obj = emu.resolver.write_target(node.this, "UPDATE")
+    node = node.copy()
+    for assignment in node.expressions:
+        target = assignment.this
+        if isinstance(target, exp.Column) and target.table:
+            # SET t.col = … names the target's own column; DuckDB wants it unqualified.
+            target.set("table", None)
+    translated = emu.translate(node)
+    _retarget(emu, translated, obj, node.this)
+    updated, multi = emu.capture.write_update(obj, translated)
+    return Outcome(_count_table([UPDATED, MULTI_UPDATED], [updated, multi]), updated)
+
+
+def run_delete(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    assert isinstance(node, exp.Delete)
+    check_supported(node)
+    obj = emu.resolver.write_target(node.this, "DELETE")
+    translated = emu.translate(node)
+    _retarget(emu, translated, obj, node.this)
+    deleted = emu.capture.write(obj, translated, "DELETE")
+    return Outcome(_count_table([DELETED], [deleted]), deleted)
+
+
+def run_truncate(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    """TRUNCATE [TABLE] [IF EXISTS] t — recorded as deletes of every row (streams see them)."""
+    assert isinstance(node, exp.TruncateTable)
+    for table in node.expressions:
+        obj = emu.resolver.lookup(
+            table, "TRUNCATE", (TABLE,), missing_ok=bool(node.args.get("exists")), label="Table"
+        )
+        if obj is not None:
+            emu.capture.write(obj, exp.Delete(this=obj.base()), "DELETE")
+    return status(SUCCESS)
+
+
+def run_merge(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    """MERGE, planned by :mod:`emulator.statements.merge` and written through the capture point."""
+    from emulator.statements import merge as planner
+
+    assert isinstance(node, exp.Merge)
+    check_supported(node)
+    written = node.this
+    obj = emu.resolver.write_target(written, "MERGE")
+    columns = emu.catalog.columns(obj.id)
+    alias = written.args.get("alias")
+    target = planner.MergeTarget(
+        relation=obj.base(),
+        alias=str(stored(alias.this)) if alias is not None else None,
+        columns=tuple(c.name for c in columns),
+        row_id=ROW_ID,
+        defaults=defaults_for(emu, columns),
+    )
+    plan = planner.plan_merge(node, target, emu.translate)
+    for statement in plan.setup:
+        emu.con.execute(statement.sql(dialect="duckdb"))
+    if emu.state.parameters["ERROR_ON_NONDETERMINISTIC_MERGE"] and plan.violations is not None:
+        row = emu.con.execute(plan.violations.sql(dialect="duckdb")).fetchone()
+        if row is not None:
+            raise planner.nondeterministic_error(row)
+    deleted = updated = inserted = 0
+    if plan.delete is not None:
+        deleted = emu.capture.write(obj, plan.delete, "DELETE")
+    if plan.update is not None:
+        updated, _ = emu.capture.write_update(obj, plan.update)
+    if plan.insert is not None:
+        inserted = emu.capture.write(obj, plan.insert, "INSERT")
+    for statement in plan.teardown:
+        emu.con.execute(statement.sql(dialect="duckdb"))
+    values = plan.counts(inserted, updated, deleted)
+    return Outcome(_count_table(list(plan.count_columns), list(values)), sum(values))

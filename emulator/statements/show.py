@@ -1,0 +1,401 @@
+"""SHOW, DESCRIBE and the INFORMATION_SCHEMA views, built from the catalog.
+
+Column sets follow https://docs.snowflake.com/en/sql-reference/sql/show-tables,
+…/show-schemas, …/show-databases, …/desc-table and
+https://docs.snowflake.com/en/sql-reference/info-schema/tables, …/info-schema/columns
+(the columns the emulator can fill; the rest are omitted rather than invented).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+from sqlglot import exp
+
+from emulator import errors
+from emulator.api.emulator import Outcome
+from emulator.core.catalog import ICEBERG_TABLE, META_SCHEMA, TABLE, VIEW, CatalogObject, utc_aware
+from emulator.core.resolve import written_parts
+from emulator.core.script import leading_words
+from emulator.core.state import PARAMETER_DEFAULTS
+from emulator.statements.kinds import statement_name
+from icebridge.sql.dialect import DIALECT
+
+if TYPE_CHECKING:
+    from emulator.api.emulator import Emulator
+
+OWNER = "ACCOUNTADMIN"
+
+
+def _like(pattern: exp.Expression | None) -> Any:
+    if pattern is None:
+        return lambda name: True
+    regex = fnmatch.translate(pattern.name.replace("%", "*").replace("_", "?").upper())
+    import re
+
+    compiled = re.compile(regex)
+    return lambda name: compiled.match(name.upper()) is not None
+
+
+def _table(rows: list[dict[str, Any]], names: list[str]) -> pa.Table:
+    return (
+        pa.table({n: pa.array([r[n] for r in rows]) for n in names})
+        if rows
+        else pa.table({n: pa.array([], pa.string()) for n in names})
+    )
+
+
+def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    what = str(node.this).upper()
+    like = _like(node.args.get("like"))
+    if what == "DATABASES":
+        names = [
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "owner",
+            "comment",
+            "retention_time",
+        ]
+        rows = emu.con.execute(
+            f"SELECT created_on, name, comment, retention_days FROM {META_SCHEMA}.databases "
+            "ORDER BY name"
+        ).fetchall()
+        out = [
+            dict(
+                zip(
+                    names,
+                    (
+                        utc_aware(r[0]),
+                        r[1],
+                        "N",
+                        "Y" if r[1] == emu.state.database else "N",
+                        OWNER,
+                        r[2] or "",
+                        str(r[3]),
+                    ),
+                    strict=True,
+                )
+            )
+            for r in rows
+            if like(r[1])
+        ]
+        return _outcome(_table(out, names))
+    if what == "SCHEMAS":
+        database = _scope_database(emu, node)
+        names = [
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "database_name",
+            "owner",
+            "comment",
+            "retention_time",
+        ]
+        rows = emu.con.execute(
+            f"SELECT created_on, name, database, comment FROM {META_SCHEMA}.schemas "
+            "WHERE database = ? ORDER BY name",
+            [database],
+        ).fetchall()
+        current = (emu.state.database, emu.state.schema)
+        out = [
+            dict(
+                zip(
+                    names,
+                    (
+                        utc_aware(r[0]),
+                        r[1],
+                        "N",
+                        "Y" if (r[2], r[1]) == current else "N",
+                        r[2],
+                        OWNER,
+                        r[3] or "",
+                        "1",
+                    ),
+                    strict=True,
+                )
+            )
+            for r in rows
+            if like(r[1])
+        ]
+        return _outcome(_table(out, names))
+    if what == "TABLES" and node.args.get("iceberg"):
+        from emulator.features.iceberg_tables.show import show_iceberg_tables
+
+        return show_iceberg_tables(emu, _scoped_objects(emu, node, ICEBERG_TABLE), like)
+    if what in ("TABLES", "VIEWS"):
+        kind = TABLE if what == "TABLES" else VIEW
+        objs = [o for o in _scoped_objects(emu, node, kind) if like(o.name.name)]
+        if kind == TABLE:  # SHOW TABLES lists Iceberg tables too (is_iceberg = Y)
+            objs += [o for o in _scoped_objects(emu, node, ICEBERG_TABLE) if like(o.name.name)]
+            objs.sort(key=lambda o: o.name.parts)
+        return _outcome(_objects_table(emu, objs, kind))
+    if what == "DYNAMIC TABLES":
+        from emulator.features.dynamic.show import show_dynamic_tables
+
+        return show_dynamic_tables(emu, _scoped_objects(emu, node, "DYNAMIC TABLE"), like)
+    if what == "STREAMS":
+        from emulator.features.streams.show import run_show_streams
+
+        return run_show_streams(emu, node)
+    if what == "TASKS":
+        from emulator.features.tasks.show import show_rows
+
+        tasks = [o for o in _scoped_objects(emu, node, "TASK") if like(o.name.name)]
+        return _outcome(show_rows(emu, tasks))
+    if what == "WAREHOUSES":
+        rows = emu.con.execute(
+            f"SELECT name, created_on FROM {META_SCHEMA}.warehouses ORDER BY name"
+        ).fetchall()
+        out = [
+            {"name": r[0], "state": "STARTED", "created_on": utc_aware(r[1])}
+            for r in rows
+            if like(r[0])
+        ]
+        return _outcome(_table(out, ["name", "state", "created_on"]))
+    raise errors.unsupported(statement_name(sql) + " " + what)
+
+
+def _outcome(table: pa.Table) -> Outcome:
+    return Outcome(table, table.num_rows)
+
+
+def _scope_database(emu: Emulator, node: exp.Expression) -> str:
+    scope = node.args.get("scope")
+    if isinstance(scope, exp.Table):
+        name = written_parts(scope)[-1]
+        if not emu.catalog.database_exists(name):
+            raise errors.object_does_not_exist(name, "Database")
+        return name
+    if emu.state.database is None:
+        raise errors.no_current_database("SHOW SCHEMAS")
+    return emu.state.database
+
+
+def _scoped_objects(emu: Emulator, node: exp.Expression, kind: str) -> list[CatalogObject]:
+    scope = node.args.get("scope")
+    scope_kind = str(node.args.get("scope_kind") or "").upper()
+    if isinstance(scope, exp.Table):
+        parts = written_parts(scope)
+        if scope_kind == "DATABASE" or (
+            scope_kind != "SCHEMA" and len(parts) == 1 and emu.catalog.database_exists(parts[0])
+        ):
+            if not emu.catalog.database_exists(parts[-1]):
+                raise errors.object_does_not_exist(parts[-1], "Database")
+            return emu.catalog.objects(database=parts[-1], kind=kind)
+        database = parts[0] if len(parts) == 2 else emu.state.database
+        if database is None:
+            raise errors.no_current_database("SHOW")
+        emu.catalog.require_schema(database, parts[-1])
+        return emu.catalog.objects(database=database, schema=parts[-1], kind=kind)
+    if scope_kind == "ACCOUNT" or emu.state.database is None:
+        return emu.catalog.objects(kind=kind)
+    if emu.state.schema is None:
+        return emu.catalog.objects(database=emu.state.database, kind=kind)
+    return emu.catalog.objects(database=emu.state.database, schema=emu.state.schema, kind=kind)
+
+
+def _row_count(emu: Emulator, obj: CatalogObject) -> int | None:
+    if obj.kind == ICEBERG_TABLE:
+        from emulator.features.iceberg_tables.show import row_count
+
+        return row_count(emu, obj)
+    if obj.kind != TABLE:
+        return None
+    row = emu.con.execute(f"SELECT count(*) FROM {obj.base().sql(dialect='duckdb')}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _objects_table(emu: Emulator, objs: list[CatalogObject], kind: str) -> pa.Table:
+    names = [
+        "created_on",
+        "name",
+        "database_name",
+        "schema_name",
+        "kind",
+        "comment",
+        "cluster_by",
+        "rows",
+        "owner",
+        "retention_time",
+        "change_tracking",
+        "is_iceberg",
+    ]
+    if kind == VIEW:
+        names = ["created_on", "name", "database_name", "schema_name", "owner", "comment", "text"]
+    out: list[dict[str, Any]] = []
+    for o in objs:
+        out.append(
+            {
+                "created_on": o.created_on,
+                "name": o.name.name,
+                "database_name": o.name.database,
+                "schema_name": o.name.schema,
+                "kind": "TABLE" if o.table_type == "PERMANENT" else o.table_type,
+                "comment": o.comment or "",
+                "cluster_by": o.properties.get("CLUSTER_BY", ""),
+                "rows": _row_count(emu, o),
+                "owner": OWNER,
+                "retention_time": str(o.retention_days),
+                "change_tracking": "ON" if o.change_tracking else "OFF",
+                "is_iceberg": "Y" if o.kind == ICEBERG_TABLE else "N",
+                "text": o.definition,
+            }
+        )
+    return _table(out, names)
+
+
+def run_show_parameters(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    """SHOW PARAMETERS [LIKE '<pattern>'] [IN SESSION] — the session parameters only.
+
+    https://docs.snowflake.com/en/sql-reference/sql/show-parameters
+    """
+    words = leading_words(sql, 64)
+    pattern: exp.Expression | None = None
+    if "LIKE" in words:
+        tokens = DIALECT.tokenize(sql)
+        index = [t.text.upper() for t in tokens].index("LIKE")
+        if index + 1 < len(tokens):
+            pattern = exp.Literal.string(tokens[index + 1].text)
+    scope = words[words.index("IN") + 1] if "IN" in words[:-1] else "SESSION"
+    if scope not in ("SESSION", "ACCOUNT"):
+        raise errors.unsupported(f"SHOW PARAMETERS IN {scope}")
+    like = _like(pattern)
+    names = ["key", "value", "default", "level", "description", "type"]
+    rows = []
+    for key, default in PARAMETER_DEFAULTS.items():
+        if not like(key):
+            continue
+        value = emu.state.parameters[key]
+        rows.append(
+            {
+                "key": key,
+                "value": _text(value),
+                "default": _text(default),
+                "level": "" if value == default else "SESSION",
+                "description": "",
+                "type": "BOOLEAN"
+                if isinstance(default, bool)
+                else "NUMBER"
+                if isinstance(default, int)
+                else "STRING",
+            }
+        )
+    return _outcome(_table(rows, names))
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def run_describe(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    """DESCRIBE TABLE / VIEW (https://docs.snowflake.com/en/sql-reference/sql/desc-table)."""
+    kind = str(node.args.get("kind") or "TABLE").upper()
+    props = node.args.get("properties")
+    if isinstance(node.this, exp.Table) and any(
+        isinstance(p, exp.DynamicProperty) for p in (props.expressions if props else [])
+    ):
+        from emulator.features.dynamic.show import describe_dynamic_table
+
+        return describe_dynamic_table(emu, node.this)
+    if kind == "STREAM":
+        from emulator.features.streams.show import run_describe_stream
+
+        return run_describe_stream(emu, node)
+    if kind == "TASK" and isinstance(node.this, exp.Table):
+        from emulator.features.tasks.show import describe_task
+
+        return describe_task(emu, node.this)
+    if kind not in ("TABLE", "VIEW") or not isinstance(node.this, exp.Table):
+        raise errors.unsupported(statement_name(sql) + " " + kind)
+    obj = emu.resolver.require(
+        node.this, f"DESCRIBE {kind}", (TABLE, VIEW, ICEBERG_TABLE), label=kind.capitalize()
+    )
+    names = [
+        "name",
+        "type",
+        "kind",
+        "null?",
+        "default",
+        "primary key",
+        "unique key",
+        "check",
+        "expression",
+        "comment",
+    ]
+    rows = [
+        {
+            "name": c.name,
+            "type": c.data_type,
+            "kind": "COLUMN",
+            "null?": "Y" if c.nullable else "N",
+            "default": c.default_sql,
+            "primary key": "N",
+            "unique key": "N",
+            "check": None,
+            "expression": None,
+            "comment": c.comment,
+        }
+        for c in emu.catalog.columns(obj.id)
+    ]
+    return _outcome(_table(rows, names))
+
+
+def information_schema(
+    emu: Emulator, database: str, view: str, written: exp.Table
+) -> exp.Expression:
+    """``<db>.INFORMATION_SCHEMA.TABLES`` / ``COLUMNS`` / ``SCHEMATA`` as a DuckDB subquery."""
+    db = exp.Literal.string(database).sql(dialect="duckdb")
+    if view == "TABLES":
+        sql = f"""
+            SELECT o.database AS TABLE_CATALOG, o.schema AS TABLE_SCHEMA,
+                   o.name AS TABLE_NAME, '{OWNER}' AS TABLE_OWNER,
+                   CASE WHEN o.kind = 'VIEW' THEN 'VIEW'
+                        WHEN o.table_type = 'TEMPORARY' THEN 'TEMPORARY TABLE'
+                        ELSE 'BASE TABLE' END AS TABLE_TYPE,
+                   CASE WHEN o.table_type = 'TRANSIENT' THEN 'YES' ELSE 'NO' END AS IS_TRANSIENT,
+                   t.estimated_size::BIGINT AS ROW_COUNT,
+                   o.retention_days AS RETENTION_TIME, timezone('UTC', o.created_on) AS CREATED,
+                   timezone('UTC', o.last_altered) AS LAST_ALTERED, o.comment AS COMMENT,
+                   CASE WHEN o.kind = 'ICEBERG TABLE' THEN 'YES' ELSE 'NO' END AS IS_ICEBERG
+            FROM {META_SCHEMA}.objects o
+            LEFT JOIN duckdb_tables() t
+              ON t.schema_name = o.duck_schema AND t.table_name = o.base_name
+            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW', 'ICEBERG TABLE')"""
+    elif view == "COLUMNS":
+        sql = f"""
+            SELECT o.database AS TABLE_CATALOG, o.schema AS TABLE_SCHEMA,
+                   o.name AS TABLE_NAME, c.name AS COLUMN_NAME,
+                   c.ordinal AS ORDINAL_POSITION, c.default_sql AS COLUMN_DEFAULT,
+                   CASE WHEN c.nullable THEN 'YES' ELSE 'NO' END AS IS_NULLABLE,
+                   CASE WHEN c.data_type LIKE 'VARCHAR%' THEN 'TEXT'
+                        ELSE regexp_replace(c.data_type, '\\(.*$', '') END AS DATA_TYPE,
+                   TRY_CAST(regexp_extract(c.data_type, 'VARCHAR\\((\\d+)\\)', 1) AS BIGINT)
+                       AS CHARACTER_MAXIMUM_LENGTH,
+                   TRY_CAST(regexp_extract(c.data_type, 'NUMBER\\((\\d+),', 1) AS BIGINT)
+                       AS NUMERIC_PRECISION,
+                   TRY_CAST(regexp_extract(c.data_type, 'NUMBER\\(\\d+,(\\d+)\\)', 1) AS BIGINT)
+                       AS NUMERIC_SCALE,
+                   c.comment AS COMMENT
+            FROM {META_SCHEMA}.objects o JOIN {META_SCHEMA}.columns c ON c.object_id = o.id
+            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW', 'ICEBERG TABLE')"""
+    elif view == "SCHEMATA":
+        sql = f"""
+            SELECT database AS CATALOG_NAME, name AS SCHEMA_NAME, '{OWNER}' AS SCHEMA_OWNER,
+                   CASE WHEN is_transient THEN 'YES' ELSE 'NO' END AS IS_TRANSIENT,
+                   timezone('UTC', created_on) AS CREATED, comment AS COMMENT
+            FROM {META_SCHEMA}.schemas WHERE database = {db}"""
+    else:
+        raise errors.unsupported(f"INFORMATION_SCHEMA.{view}")
+    query: exp.Expression = exp.maybe_parse(sql, dialect="duckdb")
+    alias = written.args.get("alias")
+    return exp.Subquery(
+        this=query,
+        alias=alias.copy()
+        if alias is not None
+        else exp.TableAlias(this=exp.to_identifier(written.name)),
+    )
