@@ -24,6 +24,7 @@ from pyiceberg.schema import Schema
 from pyiceberg.types import DecimalType, LongType, NestedField, StringType
 
 from emulator import Emulator
+from emulator.core.lake import parse_name
 
 
 def _rows(start: int, count: int) -> pa.Table:
@@ -75,7 +76,7 @@ def _emulator(root: Path) -> Emulator:
 def bench_insert(root: Path, rows: int) -> None:
     data = _rows(0, rows)
     emu = _emulator(root)
-    emu.insert_rows(emu.iceberg.parse_name("B.PUBLIC.STG"), data)
+    emu.insert_rows(parse_name(emu.engine.state, "B.PUBLIC.STG"), data)
     # Open the Iceberg catalog first, as the raw baseline's table is open before its timing.
     emu.sql("SELECT COUNT(*) FROM TGT")
     start = time.perf_counter()
@@ -111,10 +112,10 @@ def bench_merge(root: Path, rows: int, merge: int) -> None:
         1, changes.schema.field(1), pa.array([Decimal(7)] * merge, pa.decimal128(10, 2))
     )
     emu = _emulator(root / "m")
-    tgt = emu.iceberg.parse_name("B.PUBLIC.TGT")
+    tgt = parse_name(emu.engine.state, "B.PUBLIC.TGT")
     for batch in _batches(base):  # the target as a load pipeline leaves it: many files
-        emu.iceberg.store.append(tgt, batch)
-    emu.insert_rows(emu.iceberg.parse_name("B.PUBLIC.STG"), changes)
+        emu.engine.lake.store.append(tgt, batch)
+    emu.insert_rows(parse_name(emu.engine.state, "B.PUBLIC.STG"), changes)
     start = time.perf_counter()
     counts = emu.sql(
         "MERGE INTO TGT USING S ON TGT.ID = S.ID "

@@ -14,15 +14,15 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from emulator.api.emulator import Outcome
 from emulator.core.catalog import TABLE, Column
+from emulator.core.outcome import Outcome
 from emulator.core.tables import duck_column_sql, qident
 from emulator.statements.dml import insert_statement
 from icebridge.errors import IngestError
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 BATCH = "__ib_batch"
 
@@ -41,7 +41,7 @@ def _match_columns(table: ObjectName, batch: pa.Table, columns: list[Column]) ->
     return matched
 
 
-def insert_batch(emu: Emulator, table: ObjectName, batch: pa.Table) -> Outcome:
+def insert_batch(emu: Engine, table: ObjectName, batch: pa.Table) -> Outcome:
     obj = emu.catalog.find(table)
     if obj is None or obj.kind != TABLE:
         raise IngestError(f"table {table} does not exist or is not a native table")
@@ -62,7 +62,7 @@ def insert_batch(emu: Emulator, table: ObjectName, batch: pa.Table) -> Outcome:
 
 
 def _diagnose(
-    emu: Emulator,
+    emu: Engine,
     table: ObjectName,
     batch: pa.Table,
     names: list[str],

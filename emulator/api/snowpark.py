@@ -94,8 +94,8 @@ class EmulatorSession:
             table = table.rename_columns([normalize(c) for c in table.column_names])
             table_name = normalize(table_name)
         target = ObjectName(
-            database or self.emu.state.database or "",
-            schema or self.emu.state.schema or "",
+            database or self.emu.engine.state.database or "",
+            schema or self.emu.engine.state.schema or "",
             table_name,
         )
         self.emu.insert_rows(target, table)

@@ -21,6 +21,7 @@ here instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -109,11 +110,10 @@ class Catalog:
 
     # -- setup -----------------------------------------------------------------------------
 
-    def install(self) -> None:
-        """Create the reserved schema and metadata tables when missing."""
-        from emulator.features.dynamic.objects import HISTORY_DDL
-
-        for ddl in (*_DDL, HISTORY_DDL):
+    def install(self, feature_ddl: Iterable[str] = ()) -> None:
+        """Create the reserved schema and metadata tables (the catalog's and those
+        features keep, ``feature_ddl``) when missing."""
+        for ddl in (*_DDL, *feature_ddl):
             self.con.execute(ddl)
         row = self.con.execute(
             f"SELECT value FROM {META_SCHEMA}.meta WHERE key = 'format'"

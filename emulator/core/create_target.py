@@ -14,7 +14,7 @@ from emulator import errors
 from emulator.core.catalog_objects import CatalogObject
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator, Outcome
+    from emulator.core.engine import Engine, Outcome
     from icebridge.sql.identifiers import ObjectName
 
 
@@ -27,10 +27,10 @@ class CreateTarget:
 
 
 def create_target(
-    emu: Emulator, name: ObjectName, kind: str, *, if_not_exists: bool, replace: bool
+    emu: Engine, name: ObjectName, kind: str, *, if_not_exists: bool, replace: bool
 ) -> CreateTarget:
     """Look ``name`` up for a CREATE of ``kind`` and apply the IF NOT EXISTS / OR REPLACE rules."""
-    from emulator.api.emulator import status
+    from emulator.core.engine import status
 
     existing = emu.catalog.find(name)
     if existing is None:

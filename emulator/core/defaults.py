@@ -17,10 +17,10 @@ from emulator.core.translation import duckdb_type
 from icebridge.sql.dialect import parse_one
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def default_expression(emu: Emulator, column: Column) -> exp.Expression | None:
+def default_expression(emu: Engine, column: Column) -> exp.Expression | None:
     """The DuckDB expression of ``column``'s DEFAULT (None when it has none)."""
     if column.default_sql is None:
         return None
@@ -34,7 +34,7 @@ def default_expression(emu: Emulator, column: Column) -> exp.Expression | None:
     return exp.Cast(this=value, to=target)
 
 
-def defaults_for(emu: Emulator, columns: list[Column]) -> dict[str, exp.Expression]:
+def defaults_for(emu: Engine, columns: list[Column]) -> dict[str, exp.Expression]:
     """DuckDB DEFAULT expressions by column name, for the columns that have one."""
     out: dict[str, exp.Expression] = {}
     for column in columns:

@@ -8,7 +8,6 @@ implements it; nothing below ``emulator.api`` imports the facade.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from threading import RLock
@@ -17,46 +16,28 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 from sqlglot import exp
 
+from emulator.core.outcome import SUCCESS, Outcome, QueryResult, status
+
 if TYPE_CHECKING:
     import duckdb
 
     from emulator.core.capture import ChangeCapture
     from emulator.core.catalog import Catalog
     from emulator.core.clock import Clock
+    from emulator.core.lake import Lake
     from emulator.core.registry import Registry
     from emulator.core.resolve import Resolver
     from emulator.core.scheduler import Scheduler
     from emulator.core.state import SessionState
     from emulator.core.transactions import Transactions
 
-SUCCESS = "Statement executed successfully."
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a statement handler returns to the session."""
-
-    table: pa.Table
-    rowcount: int | None = None
-
-
-def status(message: str) -> Outcome:
-    """A DDL-style one-row ``status`` result."""
-    return Outcome(pa.table({"status": pa.array([message], pa.string())}))
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """The result of one statement."""
-
-    table: pa.Table
-    rowcount: int | None
-    query_id: str
-    statement_kind: str
-
-
 #: A statement handler: (engine, parsed statement, its text) -> outcome.
 Handler = Callable[["Engine", exp.Expression, str], Outcome]
+#: A statement rewriter: (engine, parsed statement) -> statement (e.g. SYSTEM$ calls).
+Rewriter = Callable[["Engine", exp.Expression], exp.Expression]
+
+
+__all__ = ["SUCCESS", "Engine", "Handler", "Outcome", "QueryResult", "Rewriter", "status"]
 
 
 class Engine(Protocol):
@@ -69,7 +50,8 @@ class Engine(Protocol):
     capture: ChangeCapture
     clock: Clock
     scheduler: Scheduler
-    registry: Registry
+    registry: Registry[Engine]
+    lake: Lake
     transactions: Transactions
     lock: RLock
     path: Path | None

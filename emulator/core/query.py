@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import Outcome
+from emulator.core.engine import Outcome
 from emulator.core.translation import output_name
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
 def check_supported(node: exp.Expression) -> None:
@@ -52,13 +52,13 @@ def name_projections(query: exp.Expression) -> exp.Expression:
     return node
 
 
-def translate_query(emu: Emulator, node: exp.Expression) -> exp.Expression:
+def translate_query(emu: Engine, node: exp.Expression) -> exp.Expression:
     """A Snowflake query as a DuckDB query with Snowflake's result column names."""
     check_supported(node)
     return emu.translate(name_projections(node))
 
 
-def run_query(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_query(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     duck = translate_query(emu, node)
     table = emu.fetch(duck.sql(dialect="duckdb"))
     return Outcome(table, table.num_rows)

@@ -14,16 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from sqlglot import exp
 
+from emulator.core.outcome import Outcome
+
 if TYPE_CHECKING:
-    from emulator.core.catalog import CatalogObject
-    from emulator.core.changes import ChangeSource
-    from emulator.core.engine import Engine, Handler
+    from emulator.core.catalog_objects import CatalogObject
+    from emulator.core.change_source import ChangeSource
 
 T = TypeVar("T")
+#: The engine type handlers receive (``emulator.core.engine.Engine``); a parameter so that
+#: this module does not import the engine interface that refers to it.
+E = TypeVar("E")
 
 
 class Kind(Enum):
@@ -83,50 +87,56 @@ class Kind(Enum):
 _READS = frozenset({Kind.QUERY, Kind.SHOW, Kind.SHOW_PARAMETERS, Kind.DESCRIBE})
 _WRITES = frozenset({Kind.INSERT, Kind.UPDATE, Kind.DELETE, Kind.MERGE, Kind.TRUNCATE})
 
-#: (engine, node) -> node: rewrites applied to every parsed statement before dispatch.
-Rewriter = Callable[["Engine", exp.Expression], exp.Expression]
-#: (engine, catalog object, written table) -> DuckDB relation replacing the table.
-RelationProvider = Callable[["Engine", "CatalogObject", exp.Table], exp.Expression]
-#: (engine, catalog object) -> change source (streams, CHANGES, dynamic refreshes).
-ChangeSourceFactory = Callable[["Engine", "CatalogObject"], "ChangeSource"]
-#: (engine, database, view name, written table) -> INFORMATION_SCHEMA relation.
-InformationSchemaView = Callable[["Engine", str, exp.Table], exp.Expression]
-#: (engine, catalog object) -> None: runs before an object is read (e.g. initialised?).
-ReadCheck = Callable[["Engine", "CatalogObject"], None]
-#: native handler -> handler: a feature taking over some targets of a statement kind.
-Wrapper = Callable[["Handler"], "Handler"]
+#: (catalog object, written table) -> DuckDB relation replacing the table in a query.
+RelationProvider = Callable[["CatalogObject", exp.Table], exp.Expression]
+#: catalog object -> its change source (streams, CHANGES, dynamic refreshes).
+ChangeSourceFactory = Callable[["CatalogObject"], "ChangeSource"]
+#: (database, written table) -> an INFORMATION_SCHEMA view as a DuckDB relation.
+InformationSchemaView = Callable[[str, exp.Table], exp.Expression]
+#: catalog object -> None: runs before an object is read (e.g. "is it initialised?").
+ReadCheck = Callable[["CatalogObject"], None]
 
-Key = type[exp.Expression] | tuple[type[exp.Expression], str]
+#: A node class, or (node class, kind word) for statements sharing a class.
+Key = type | tuple[type, str]
 
 
 class StatementListener(Protocol):
     """Told about every statement and transaction (stream consumption listens)."""
 
-    def start(self, statement: exp.Expression | None, query_id: str | None) -> None: ...
+    def start(self, statement: exp.Expression | None, query_id: str | None) -> None:
+        """A statement begins."""
 
-    def finish(self, kind: Kind | None) -> None: ...
+    def finish(self, kind: Kind | None) -> None:
+        """A statement succeeded (before its autocommit COMMIT)."""
 
-    def on_begin(self) -> None: ...
+    def on_begin(self) -> None:
+        """BEGIN of an explicit transaction."""
 
-    def before_commit(self) -> None: ...
+    def on_commit(self) -> None:
+        """Before the DuckDB COMMIT of an explicit transaction."""
 
-    def on_rollback(self) -> None: ...
+    def on_rollback(self) -> None:
+        """ROLLBACK of an explicit transaction."""
 
 
 @dataclass
-class Registration:
+class Registration(Generic[E]):
     """One statement handler and how the session runs it."""
 
     kind: Kind
-    handler: Handler
+    handler: Callable[[E, exp.Expression, str], Outcome]
 
 
 @dataclass
-class Registry:
-    """Handlers, providers and hooks of one emulator (filled at install)."""
+class Registry(Generic[E]):
+    """Handlers, providers and hooks of one emulator (filled at install).
 
-    _statements: dict[Key, Registration] = field(default_factory=dict)
-    rewriters: list[Rewriter] = field(default_factory=list)
+    Providers and hooks are plain callables: a feature binds its engine when it installs.
+    """
+
+    _statements: dict[Key, Registration[E]] = field(default_factory=dict)
+    #: Rewrites applied to every parsed statement before dispatch (SYSTEM$ functions).
+    rewriters: list[Callable[[E, exp.Expression], exp.Expression]] = field(default_factory=list)
     relations: dict[str, RelationProvider] = field(default_factory=dict)
     change_sources: dict[str, ChangeSourceFactory] = field(default_factory=dict)
     information_schema: dict[str, InformationSchemaView] = field(default_factory=dict)
@@ -144,18 +154,27 @@ class Registry:
 
     # -- statements ------------------------------------------------------------------------
 
-    def statement(self, key: Key, kind: Kind, handler: Handler) -> None:
+    def statement(
+        self, key: Key, kind: Kind, handler: Callable[[E, exp.Expression, str], Outcome]
+    ) -> None:
         """Register the handler of ``key`` (a node class, or (node class, kind word))."""
         if key in self._statements:
             raise ValueError(f"a handler for {key!r} is already registered")
         self._statements[key] = Registration(kind, handler)
 
-    def wrap(self, key: Key, wrapper: Wrapper) -> None:
+    def wrap(
+        self,
+        key: Key,
+        wrapper: Callable[
+            [Callable[[E, exp.Expression, str], Outcome]],
+            Callable[[E, exp.Expression, str], Outcome],
+        ],
+    ) -> None:
         """Replace the handler of ``key`` by ``wrapper(handler)`` (same kind)."""
         found = self._statements[key]
         self._statements[key] = Registration(found.kind, wrapper(found.handler))
 
-    def lookup(self, node: exp.Expression, word: str | None = None) -> Registration | None:
+    def lookup(self, node: exp.Expression, word: str | None = None) -> Registration[E] | None:
         """The registration for ``node`` (and ``word``), most specific class first."""
         for cls in type(node).__mro__:
             if word is not None:
@@ -176,5 +195,4 @@ class Registry:
 
     def service(self, interface: type[T]) -> T | None:
         """The implementation of ``interface``, or None when no feature provides it."""
-        found = self._services.get(interface)
-        return found  # type: ignore[no-any-return]
+        return cast("T | None", self._services.get(interface))

@@ -7,7 +7,8 @@ names and the one place that raises "does not exist or not authorized"
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlglot import exp
 
@@ -21,8 +22,16 @@ from emulator.core.catalog import (
     Catalog,
     CatalogObject,
 )
+from emulator.core.registry import Registry
 from emulator.core.state import SessionState
 from icebridge.sql.identifiers import ObjectName, join_parts
+
+#: Object kinds a query can read.
+READABLE = (TABLE, VIEW, STREAM, DYNAMIC_TABLE, ICEBERG_TABLE)
+#: Kinds read through the change history for CHANGES and AT | BEFORE.
+HISTORY_KINDS = (TABLE, VIEW, STREAM, DYNAMIC_TABLE)
+#: The registry key of the relation provider for CHANGES and AT | BEFORE reads.
+HISTORY = "CHANGES"
 
 
 def stored(ident: exp.Expression | str | None) -> str | None:
@@ -47,15 +56,12 @@ def written_parts(table: exp.Table) -> list[str]:
 class Resolver:
     """Resolves names against the catalog using the session's current database/schema."""
 
-    def __init__(self, catalog: Catalog, state: SessionState) -> None:
+    def __init__(self, catalog: Catalog, state: SessionState, registry: Registry[Any]) -> None:
         self.catalog = catalog
         self.state = state
-        # (database, view name, written table) -> relation for INFORMATION_SCHEMA views
-        self.information_schema: Callable[[str, str, exp.Table], exp.Expression] | None = None
-        # (object, written table) -> relation for streams, CHANGES and AT | BEFORE reads
-        self.history: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
-        # (Iceberg table, written table) -> relation of its snapshot (emulator.features.iceberg_tables)
-        self.iceberg: Callable[[CatalogObject, exp.Table], exp.Expression] | None = None
+        # Relation providers by object kind (streams, Iceberg tables), INFORMATION_SCHEMA
+        # views and read checks come from the features through the registry.
+        self.registry = registry
         # object id -> stand-in write target while a DML statement runs on a working copy
         self.write_overrides: dict[int, CatalogObject] = {}
 
@@ -123,29 +129,29 @@ class Resolver:
     def relation(self, table: exp.Table, action: str = "SELECT") -> exp.Expression:
         """The DuckDB relation a query reads for ``table`` (alias and sample kept)."""
         parts = written_parts(table)
-        if len(parts) >= 2 and parts[-2] == "INFORMATION_SCHEMA" and self.information_schema:
+        registry = self.registry
+        if len(parts) >= 2 and parts[-2] == "INFORMATION_SCHEMA":
             database = parts[0] if len(parts) == 3 else self.state.database
             if database is None:
                 raise errors.no_current_database(action)
             if not self.catalog.database_exists(database):
                 raise errors.object_does_not_exist(join_parts([database]), "Database")
-            return self.information_schema(database, parts[-1], table)
-        if self.iceberg is not None:
-            found = self.lookup(table, action, (ICEBERG_TABLE,), missing_ok=True)
-            if found is not None:
-                return self.iceberg(found, table)
-        if self.history is not None and (table.args.get("changes") or table.args.get("when")):
-            kinds = (TABLE, VIEW, STREAM, DYNAMIC_TABLE)
-            return self.history(self.require(table, action, kinds), table)
-        obj = self.require(table, action, (TABLE, VIEW, STREAM, DYNAMIC_TABLE))
-        if obj.kind == DYNAMIC_TABLE:
-            from emulator.features.dynamic.refresh import ensure_readable
-
-            ensure_readable(obj)
-        if obj.kind == STREAM and self.history is not None:
-            return self.history(obj, table)
-        rel = obj.relation()
-        return _keep_extras(table, rel)
+            view = registry.information_schema.get(parts[-1])
+            if view is None:
+                raise errors.unsupported(f"INFORMATION_SCHEMA.{parts[-1]}")
+            return view(database, table)
+        obj = self.require(table, action, READABLE)
+        history = registry.relations.get(HISTORY)
+        point = table.args.get("changes") or table.args.get("when")
+        if history is not None and point and obj.kind in HISTORY_KINDS:
+            return history(obj, table)  # CHANGES / AT | BEFORE (Iceberg tables: their own)
+        check = registry.read_checks.get(obj.kind)
+        if check is not None:
+            check(obj)
+        provider = registry.relations.get(obj.kind)
+        if provider is not None:
+            return provider(obj, table)
+        return _keep_extras(table, obj.relation())
 
     def write_target(self, table: exp.Table, action: str) -> CatalogObject:
         """The native table a DML statement writes (views and other kinds refused)."""

@@ -52,3 +52,35 @@ def leading_words(sql: str, count: int = 2) -> list[str]:
 def _syntax_error_from_text(sql: str, message: str) -> ProgrammingError:
     first = sql.strip().split(None, 1)
     return errors.syntax_error(1, 0, first[0] if first else message)
+
+
+_SKIP = {
+    "OR",
+    "REPLACE",
+    "IF",
+    "NOT",
+    "EXISTS",
+    "SECURE",
+    "TRANSIENT",
+    "TEMPORARY",
+    "TEMP",
+    "VOLATILE",
+    "LOCAL",
+    "GLOBAL",
+    "RECURSIVE",
+}
+
+
+def statement_name(sql: str) -> str:
+    """A short statement kind for messages: ``CREATE STREAM``, ``ALTER TASK`` …"""
+    words = leading_words(sql, 8)
+    if not words:
+        return "empty statement"
+    head = [words[0]]
+    for word in words[1:]:
+        if word in _SKIP:
+            continue
+        head.append(word)
+        if word not in ("DYNAMIC", "ICEBERG", "EXTERNAL", "MATERIALIZED", "EVENT", "HYBRID"):
+            break
+    return " ".join(head)

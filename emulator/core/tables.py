@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import Outcome, status
 from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject, Column, duck_table
 from emulator.core.coltypes import from_duckdb, snowflake_type
+from emulator.core.engine import Outcome, status
 from emulator.core.query import translate_query
 from emulator.core.resolve import stored
 from emulator.core.translation import duckdb_type
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: Table properties recorded from CREATE TABLE / ALTER TABLE SET.
 _INT_PROPERTIES = {
@@ -75,7 +75,7 @@ def duck_column_sql(column: Column) -> str:
 
 
 def create_native_table(
-    emu: Emulator,
+    emu: Engine,
     name: ObjectName,
     columns: list[Column],
     *,
@@ -136,7 +136,7 @@ def create_native_table(
     return obj
 
 
-def drop_relation(emu: Emulator, obj: CatalogObject) -> None:
+def drop_relation(emu: Engine, obj: CatalogObject) -> None:
     """Drop an object's DuckDB relations and its catalog rows."""
     view = duck_table(obj.duck_schema, obj.duck_name).sql(dialect="duckdb")
     emu.con.execute(f"DROP VIEW IF EXISTS {view}")
@@ -192,13 +192,13 @@ def apply_property(options: dict[str, Any], key: str, value: exp.Expression | No
         raise errors.unsupported(f"table property {key}")
 
 
-def query_columns(emu: Emulator, duck_query: str) -> list[Column]:
+def query_columns(emu: Engine, duck_query: str) -> list[Column]:
     """Columns (name, Snowflake type) of a DuckDB query, from DuckDB's DESCRIBE."""
     rows = emu.con.execute(f"DESCRIBE {duck_query}").fetchall()
     return [Column(str(r[0]), from_duckdb(str(r[1]))) for r in rows]
 
 
-def create_table(emu: Emulator, create: exp.Create, name: ObjectName) -> Outcome:
+def create_table(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
     """CREATE TABLE in all its forms (columns, CTAS, LIKE, CLONE)."""
     options = table_options(create)
     schema = create.this
@@ -264,7 +264,7 @@ def create_table(emu: Emulator, create: exp.Create, name: ObjectName) -> Outcome
     return status(f"Table {name.name} successfully created.")
 
 
-def create_view(emu: Emulator, create: exp.Create, name: ObjectName) -> Outcome:
+def create_view(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
     """CREATE VIEW name [(columns)] AS query — a DuckDB view over the translated query."""
     duck_schema = emu.catalog.require_schema(name.database, name.schema)
     query = create.args.get("expression")

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
 from emulator.core.catalog import TABLE, VIEW, CatalogObject
 from emulator.core.create_target import create_target
+from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import stored, written_parts
+from emulator.core.script import statement_name
 from emulator.core.tables import (
     apply_property,
     column_from_def,
@@ -24,28 +25,15 @@ from emulator.core.tables import (
     duck_column_sql,
     qident,
 )
-from emulator.statements.kinds import statement_name
 from icebridge.sql.identifiers import ObjectName, join_parts
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 _KIND_LABEL = {TABLE: "Table", VIEW: "View"}
 
 
-def run_create(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
-    if type(node).__name__ == "CreateStream":
-        from emulator.features.streams.ddl import run_create_stream
-
-        return run_create_stream(emu, node, sql)
-    if type(node).__name__ == "CreateDynamicTable":
-        from emulator.features.dynamic.create import run_create_dynamic
-
-        return run_create_dynamic(emu, node, sql)
-    if type(node).__name__ == "CreateIcebergTable":
-        from emulator.features.iceberg_tables.ddl import run_create_iceberg
-
-        return run_create_iceberg(emu, node, sql)  # type: ignore[arg-type]
+def run_create(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, exp.Create)
     kind = str(node.args.get("kind") or "").upper()
     replace = bool(node.args.get("replace"))
@@ -95,9 +83,7 @@ def _refuse_table_variants(node: exp.Create, sql: str) -> None:
             raise errors.unsupported(statement_name(sql))
 
 
-def _create_database(
-    emu: Emulator, node: exp.Create, replace: bool, if_not_exists: bool
-) -> Outcome:
+def _create_database(emu: Engine, node: exp.Create, replace: bool, if_not_exists: bool) -> Outcome:
     name = written_parts(node.this)[-1]
     if emu.catalog.database_exists(name):
         if if_not_exists:
@@ -115,7 +101,7 @@ def _create_database(
     return status(f"Database {name} successfully created.")
 
 
-def _create_schema(emu: Emulator, node: exp.Create, replace: bool, if_not_exists: bool) -> Outcome:
+def _create_schema(emu: Engine, node: exp.Create, replace: bool, if_not_exists: bool) -> Outcome:
     table = node.this
     database, schema = emu.resolver.schema_name(
         exp.Table(this=table.args.get("db"), db=table.args.get("catalog")), "CREATE SCHEMA"
@@ -153,7 +139,7 @@ def _comment(node: exp.Create) -> str | None:
     return None
 
 
-def run_drop(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_drop(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, exp.Drop)
     kind = str(node.args.get("kind") or "").upper()
     if_exists = bool(node.args.get("exists"))
@@ -182,29 +168,6 @@ def run_drop(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         if (emu.state.database, emu.state.schema) == (database, schema):
             emu.state.schema = None
         return status(f"{schema} successfully dropped.")
-    if kind == "DYNAMIC TABLE":
-        from emulator.features.dynamic.create import run_drop_dynamic
-
-        return run_drop_dynamic(emu, target, if_exists)
-    if kind == "STREAM":
-        from emulator.features.streams.ddl import run_drop_stream
-
-        return run_drop_stream(emu, node)
-    if kind == "TASK":
-        from emulator.features.tasks.statements import drop_task
-
-        return drop_task(emu, target, if_exists)
-    if kind == "TABLE":
-        from emulator.features.iceberg_tables.ddl import find_iceberg, run_drop_iceberg
-
-        iceberg = find_iceberg(emu, target)
-        if iceberg is not None:
-            return run_drop_iceberg(emu, iceberg)
-        if node.args.get("iceberg"):
-            if if_exists:
-                name = written_parts(target)[-1]
-                return status(f"Drop statement executed successfully ({name} already dropped).")
-            emu.resolver.require(target, "DROP ICEBERG TABLE", ("ICEBERG TABLE",), label="Table")
     if kind in ("TABLE", "VIEW"):
         obj = emu.resolver.lookup(
             target, f"DROP {kind}", (kind,), missing_ok=if_exists, label=_KIND_LABEL[kind]
@@ -217,7 +180,7 @@ def run_drop(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     raise errors.unsupported(statement_name(sql))
 
 
-def drop_temporary_tables(emu: Emulator) -> None:
+def drop_temporary_tables(emu: Engine) -> None:
     """Temporary tables live for one session: drop those left by the previous one."""
     for obj in emu.catalog.objects(kind=TABLE):
         if obj.table_type == "TEMPORARY":
@@ -227,16 +190,12 @@ def drop_temporary_tables(emu: Emulator) -> None:
 # -- ALTER TABLE ----------------------------------------------------------------------------
 
 
-def run_alter(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_alter(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """ALTER TABLE (https://docs.snowflake.com/en/sql-reference/sql/alter-table)."""
     assert isinstance(node, exp.Alter)
     kind = str(node.args.get("kind") or "").upper()
     if kind != "TABLE":
         raise errors.unsupported(statement_name(sql))
-    from emulator.features.iceberg_tables.ddl import find_iceberg, run_alter_iceberg
-
-    if node.args.get("iceberg") or find_iceberg(emu, node.this) is not None:
-        return run_alter_iceberg(emu, node)
     obj = emu.resolver.lookup(
         node.this,
         "ALTER TABLE",
@@ -254,7 +213,7 @@ def run_alter(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def _alter_action(emu: Emulator, obj: CatalogObject, action: exp.Expression) -> None:
+def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> None:
     columns = emu.catalog.columns(obj.id)
     names = [c.name for c in columns]
     base = obj.base().sql(dialect="duckdb")
@@ -303,7 +262,7 @@ def _renamed(column: Any, name: str) -> Any:
     return replace(column, name=name)
 
 
-def _alter_set(emu: Emulator, obj: CatalogObject, action: exp.AlterSet) -> None:
+def _alter_set(emu: Engine, obj: CatalogObject, action: exp.AlterSet) -> None:
     options: dict[str, Any] = {"properties": dict(obj.properties)}
     for group in action.expressions:
         props = group.expressions if isinstance(group, exp.Properties) else [group]
@@ -326,12 +285,12 @@ def _alter_set(emu: Emulator, obj: CatalogObject, action: exp.AlterSet) -> None:
             emu.capture.enable(obj)
         else:
             emu.capture.disable(obj)
-        from emulator.features.streams.history import tracking_toggled
+        from emulator.features.streams.tracking import tracking_toggled
 
         tracking_toggled(emu, obj)  # the log restarts; streams on the table go stale
 
 
-def _add_column(emu: Emulator, obj: CatalogObject, column: Any) -> None:
+def _add_column(emu: Engine, obj: CatalogObject, column: Any) -> None:
     from emulator.core.defaults import default_expression
 
     definition = duck_column_sql(column)
@@ -360,7 +319,7 @@ def _add_column(emu: Emulator, obj: CatalogObject, column: Any) -> None:
 
 
 def _alter_column(
-    emu: Emulator, obj: CatalogObject, action: exp.AlterColumn, columns: list[Any]
+    emu: Engine, obj: CatalogObject, action: exp.AlterColumn, columns: list[Any]
 ) -> None:
     from dataclasses import replace
 
@@ -385,7 +344,7 @@ def _alter_column(
     emu.catalog.set_columns(obj.id, [updated if c.name == name else c for c in columns])
 
 
-def _rename_table(emu: Emulator, obj: CatalogObject, target: exp.Table) -> None:
+def _rename_table(emu: Engine, obj: CatalogObject, target: exp.Table) -> None:
     new = emu.resolver.object_name(target, "ALTER TABLE")
     if len(written_parts(target)) == 1:
         new = ObjectName(obj.name.database, obj.name.schema, new.name)

@@ -18,15 +18,15 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
 from emulator.core.catalog import ROW_ID, TABLE, CatalogObject, Column
 from emulator.core.defaults import defaults_for
+from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.query import check_supported, translate_query
 from emulator.core.resolve import stored
 from icebridge.sql.dialect import parse_one
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 INSERTED = "number of rows inserted"
 UPDATED = "number of rows updated"
@@ -39,7 +39,7 @@ def _count_table(names: list[str], values: list[int]) -> pa.Table:
 
 
 def insert_statement(
-    emu: Emulator, obj: CatalogObject, given: list[str], source: exp.Expression
+    emu: Engine, obj: CatalogObject, given: list[str], source: exp.Expression
 ) -> exp.Insert:
     """INSERT into the base table: the given columns from ``source``, DEFAULTs for the rest."""
     columns = emu.catalog.columns(obj.id)
@@ -64,7 +64,7 @@ def insert_statement(
     )
 
 
-def run_insert(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_insert(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, exp.Insert)
     if node.args.get("multi") or node.args.get("alternative"):
         raise errors.unsupported("multi-table INSERT")
@@ -128,7 +128,7 @@ def _fill_default_keywords(
 
 
 def _retarget(
-    emu: Emulator, translated: exp.Expression, obj: CatalogObject, written: exp.Table
+    emu: Engine, translated: exp.Expression, obj: CatalogObject, written: exp.Table
 ) -> None:
     """Point a translated UPDATE/DELETE at the base table, keeping the statement's alias."""
     alias = written.args.get("alias")
@@ -140,7 +140,7 @@ def _retarget(
     translated.set("this", base)
 
 
-def run_update(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_update(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, exp.Update)
     check_supported(node)
     obj = emu.resolver.write_target(node.this, "UPDATE")
@@ -156,7 +156,7 @@ def run_update(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return Outcome(_count_table([UPDATED, MULTI_UPDATED], [updated, multi]), updated)
 
 
-def run_delete(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_delete(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, exp.Delete)
     check_supported(node)
     obj = emu.resolver.write_target(node.this, "DELETE")
@@ -166,7 +166,7 @@ def run_delete(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return Outcome(_count_table([DELETED], [deleted]), deleted)
 
 
-def run_truncate(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_truncate(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """TRUNCATE [TABLE] [IF EXISTS] t — recorded as deletes of every row (streams see them)."""
     assert isinstance(node, exp.TruncateTable)
     for table in node.expressions:
@@ -178,7 +178,7 @@ def run_truncate(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_merge(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_merge(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """MERGE, planned by :mod:`emulator.statements.merge` and written through the capture point."""
     from emulator.statements import merge as planner
 

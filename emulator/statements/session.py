@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
+from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import stored, written_parts
 from emulator.core.script import leading_words
 from emulator.core.state import PARAMETER_DEFAULTS, coerce_parameter
 from icebridge.sql.identifiers import join_parts, split_name
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def run_use(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_use(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """USE [DATABASE|SCHEMA|WAREHOUSE|ROLE] name (https://docs.snowflake.com/en/sql-reference/sql/use)."""
     kind = str(node.args.get("kind") or "").upper()
     target = node.this
@@ -60,7 +60,7 @@ def _literal_value(value: exp.Expression) -> Any:
     return value.sql(dialect="snowflake")
 
 
-def run_alter_session(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_alter_session(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """ALTER SESSION SET / UNSET (https://docs.snowflake.com/en/sql-reference/sql/alter-session)."""
     for action in node.args.get("actions") or []:
         unset = bool(action.args.get("unset"))
@@ -80,7 +80,7 @@ def run_alter_session(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_set(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_set(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """SET var = expr (https://docs.snowflake.com/en/sql-reference/sql/set)."""
     for item in node.expressions:
         target = item.this
@@ -108,7 +108,7 @@ def run_set(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_unset(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_unset(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """UNSET var | UNSET (a, b)."""
     words = leading_words(sql, 200)[1:]
     names = [split_name(w)[0] for w in words if w not in ("(", ")", ",")]
@@ -121,17 +121,17 @@ def run_unset(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_begin(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_begin(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """BEGIN / START TRANSACTION; a nested BEGIN is ignored as in Snowflake."""
     emu.begin()
     return status(SUCCESS)
 
 
-def run_commit(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_commit(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     emu.commit()
     return status(SUCCESS)
 
 
-def run_rollback(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_rollback(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     emu.rollback()
     return status(SUCCESS)

@@ -8,48 +8,34 @@ https://docs.snowflake.com/en/sql-reference/info-schema/tables, …/info-schema/
 
 from __future__ import annotations
 
-import fnmatch
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import Outcome
 from emulator.core.catalog import ICEBERG_TABLE, META_SCHEMA, TABLE, VIEW, CatalogObject, utc_aware
-from emulator.core.resolve import written_parts
-from emulator.core.script import leading_words
+from emulator.core.engine import Outcome
+from emulator.core.listing import (
+    like_filter,
+    outcome_of,
+    rows_table,
+    scope_database,
+    scoped_objects,
+)
+from emulator.core.script import leading_words, statement_name
 from emulator.core.state import PARAMETER_DEFAULTS
-from emulator.statements.kinds import statement_name
 from icebridge.sql.dialect import DIALECT
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 OWNER = "ACCOUNTADMIN"
 
 
-def _like(pattern: exp.Expression | None) -> Any:
-    if pattern is None:
-        return lambda name: True
-    regex = fnmatch.translate(pattern.name.replace("%", "*").replace("_", "?").upper())
-    import re
-
-    compiled = re.compile(regex)
-    return lambda name: compiled.match(name.upper()) is not None
-
-
-def _table(rows: list[dict[str, Any]], names: list[str]) -> pa.Table:
-    return (
-        pa.table({n: pa.array([r[n] for r in rows]) for n in names})
-        if rows
-        else pa.table({n: pa.array([], pa.string()) for n in names})
-    )
-
-
-def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     what = str(node.this).upper()
-    like = _like(node.args.get("like"))
+    like = like_filter(node.args.get("like"))
     if what == "DATABASES":
         names = [
             "created_on",
@@ -83,9 +69,9 @@ def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
             for r in rows
             if like(r[1])
         ]
-        return _outcome(_table(out, names))
+        return outcome_of(rows_table(out, names))
     if what == "SCHEMAS":
-        database = _scope_database(emu, node)
+        database = scope_database(emu, node)
         names = [
             "created_on",
             "name",
@@ -122,31 +108,14 @@ def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
             for r in rows
             if like(r[1])
         ]
-        return _outcome(_table(out, names))
-    if what == "TABLES" and node.args.get("iceberg"):
-        from emulator.features.iceberg_tables.show import show_iceberg_tables
-
-        return show_iceberg_tables(emu, _scoped_objects(emu, node, ICEBERG_TABLE), like)
+        return outcome_of(rows_table(out, names))
     if what in ("TABLES", "VIEWS"):
         kind = TABLE if what == "TABLES" else VIEW
-        objs = [o for o in _scoped_objects(emu, node, kind) if like(o.name.name)]
+        objs = [o for o in scoped_objects(emu, node, kind) if like(o.name.name)]
         if kind == TABLE:  # SHOW TABLES lists Iceberg tables too (is_iceberg = Y)
-            objs += [o for o in _scoped_objects(emu, node, ICEBERG_TABLE) if like(o.name.name)]
+            objs += [o for o in scoped_objects(emu, node, ICEBERG_TABLE) if like(o.name.name)]
             objs.sort(key=lambda o: o.name.parts)
-        return _outcome(_objects_table(emu, objs, kind))
-    if what == "DYNAMIC TABLES":
-        from emulator.features.dynamic.show import show_dynamic_tables
-
-        return show_dynamic_tables(emu, _scoped_objects(emu, node, "DYNAMIC TABLE"), like)
-    if what == "STREAMS":
-        from emulator.features.streams.show import run_show_streams
-
-        return run_show_streams(emu, node)
-    if what == "TASKS":
-        from emulator.features.tasks.show import show_rows
-
-        tasks = [o for o in _scoped_objects(emu, node, "TASK") if like(o.name.name)]
-        return _outcome(show_rows(emu, tasks))
+        return outcome_of(_objects_table(emu, objs, kind))
     if what == "WAREHOUSES":
         rows = emu.con.execute(
             f"SELECT name, created_on FROM {META_SCHEMA}.warehouses ORDER BY name"
@@ -156,61 +125,20 @@ def run_show(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
             for r in rows
             if like(r[0])
         ]
-        return _outcome(_table(out, ["name", "state", "created_on"]))
+        return outcome_of(rows_table(out, ["name", "state", "created_on"]))
     raise errors.unsupported(statement_name(sql) + " " + what)
 
 
-def _outcome(table: pa.Table) -> Outcome:
-    return Outcome(table, table.num_rows)
-
-
-def _scope_database(emu: Emulator, node: exp.Expression) -> str:
-    scope = node.args.get("scope")
-    if isinstance(scope, exp.Table):
-        name = written_parts(scope)[-1]
-        if not emu.catalog.database_exists(name):
-            raise errors.object_does_not_exist(name, "Database")
-        return name
-    if emu.state.database is None:
-        raise errors.no_current_database("SHOW SCHEMAS")
-    return emu.state.database
-
-
-def _scoped_objects(emu: Emulator, node: exp.Expression, kind: str) -> list[CatalogObject]:
-    scope = node.args.get("scope")
-    scope_kind = str(node.args.get("scope_kind") or "").upper()
-    if isinstance(scope, exp.Table):
-        parts = written_parts(scope)
-        if scope_kind == "DATABASE" or (
-            scope_kind != "SCHEMA" and len(parts) == 1 and emu.catalog.database_exists(parts[0])
-        ):
-            if not emu.catalog.database_exists(parts[-1]):
-                raise errors.object_does_not_exist(parts[-1], "Database")
-            return emu.catalog.objects(database=parts[-1], kind=kind)
-        database = parts[0] if len(parts) == 2 else emu.state.database
-        if database is None:
-            raise errors.no_current_database("SHOW")
-        emu.catalog.require_schema(database, parts[-1])
-        return emu.catalog.objects(database=database, schema=parts[-1], kind=kind)
-    if scope_kind == "ACCOUNT" or emu.state.database is None:
-        return emu.catalog.objects(kind=kind)
-    if emu.state.schema is None:
-        return emu.catalog.objects(database=emu.state.database, kind=kind)
-    return emu.catalog.objects(database=emu.state.database, schema=emu.state.schema, kind=kind)
-
-
-def _row_count(emu: Emulator, obj: CatalogObject) -> int | None:
+def _row_count(emu: Engine, obj: CatalogObject) -> int | None:
     if obj.kind == ICEBERG_TABLE:
-        from emulator.features.iceberg_tables.show import row_count
-
-        return row_count(emu, obj)
+        return emu.lake.row_count(obj)
     if obj.kind != TABLE:
         return None
     row = emu.con.execute(f"SELECT count(*) FROM {obj.base().sql(dialect='duckdb')}").fetchone()
     return int(row[0]) if row else 0
 
 
-def _objects_table(emu: Emulator, objs: list[CatalogObject], kind: str) -> pa.Table:
+def _objects_table(emu: Engine, objs: list[CatalogObject], kind: str) -> pa.Table:
     names = [
         "created_on",
         "name",
@@ -246,10 +174,10 @@ def _objects_table(emu: Emulator, objs: list[CatalogObject], kind: str) -> pa.Ta
                 "text": o.definition,
             }
         )
-    return _table(out, names)
+    return rows_table(out, names)
 
 
-def run_show_parameters(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_show_parameters(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """SHOW PARAMETERS [LIKE '<pattern>'] [IN SESSION] — the session parameters only.
 
     https://docs.snowflake.com/en/sql-reference/sql/show-parameters
@@ -264,7 +192,7 @@ def run_show_parameters(emu: Emulator, node: exp.Expression, sql: str) -> Outcom
     scope = words[words.index("IN") + 1] if "IN" in words[:-1] else "SESSION"
     if scope not in ("SESSION", "ACCOUNT"):
         raise errors.unsupported(f"SHOW PARAMETERS IN {scope}")
-    like = _like(pattern)
+    like = like_filter(pattern)
     names = ["key", "value", "default", "level", "description", "type"]
     rows = []
     for key, default in PARAMETER_DEFAULTS.items():
@@ -285,31 +213,16 @@ def run_show_parameters(emu: Emulator, node: exp.Expression, sql: str) -> Outcom
                 else "STRING",
             }
         )
-    return _outcome(_table(rows, names))
+    return outcome_of(rows_table(rows, names))
 
 
 def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def run_describe(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_describe(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """DESCRIBE TABLE / VIEW (https://docs.snowflake.com/en/sql-reference/sql/desc-table)."""
     kind = str(node.args.get("kind") or "TABLE").upper()
-    props = node.args.get("properties")
-    if isinstance(node.this, exp.Table) and any(
-        isinstance(p, exp.DynamicProperty) for p in (props.expressions if props else [])
-    ):
-        from emulator.features.dynamic.show import describe_dynamic_table
-
-        return describe_dynamic_table(emu, node.this)
-    if kind == "STREAM":
-        from emulator.features.streams.show import run_describe_stream
-
-        return run_describe_stream(emu, node)
-    if kind == "TASK" and isinstance(node.this, exp.Table):
-        from emulator.features.tasks.show import describe_task
-
-        return describe_task(emu, node.this)
     if kind not in ("TABLE", "VIEW") or not isinstance(node.this, exp.Table):
         raise errors.unsupported(statement_name(sql) + " " + kind)
     obj = emu.resolver.require(
@@ -342,12 +255,14 @@ def run_describe(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
         }
         for c in emu.catalog.columns(obj.id)
     ]
-    return _outcome(_table(rows, names))
+    return outcome_of(rows_table(rows, names))
 
 
-def information_schema(
-    emu: Emulator, database: str, view: str, written: exp.Table
-) -> exp.Expression:
+#: The INFORMATION_SCHEMA views answered from the catalog.
+INFORMATION_SCHEMA_VIEWS = ("TABLES", "COLUMNS", "SCHEMATA")
+
+
+def information_schema(view: str, database: str, written: exp.Table) -> exp.Expression:
     """``<db>.INFORMATION_SCHEMA.TABLES`` / ``COLUMNS`` / ``SCHEMATA`` as a DuckDB subquery."""
     db = exp.Literal.string(database).sql(dialect="duckdb")
     if view == "TABLES":

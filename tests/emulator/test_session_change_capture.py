@@ -11,14 +11,14 @@ from icebridge.sql.identifiers import ObjectName
 
 
 def table_obj(emu: Emulator, name: str = "T") -> CatalogObject:
-    obj = emu.catalog.find(ObjectName("DB", "PUBLIC", name))
+    obj = emu.engine.catalog.find(ObjectName("DB", "PUBLIC", name))
     assert obj is not None
     return obj
 
 
 def log(emu: Emulator, name: str = "T") -> list[tuple[object, ...]]:
     obj = table_obj(emu, name)
-    return emu.con.execute(
+    return emu.engine.con.execute(
         f"SELECT __ib_version, __ib_action, {ROW_ID}, id, v FROM {obj.log().sql('duckdb')} "
         "ORDER BY __ib_version, id"
     ).fetchall()
@@ -82,7 +82,7 @@ def test_untracked_tables_write_no_log_but_count_versions(emu: Emulator) -> None
     emu.sql("CREATE TABLE t (id INT, v VARCHAR)")
     emu.sql("INSERT INTO t VALUES (1, 'a')")
     obj = table_obj(emu)
-    exists = emu.con.execute(
+    exists = emu.engine.con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = '__ib' AND table_name = ?",
         [f"log_{obj.id}"],
     ).fetchone()

@@ -37,7 +37,7 @@ def test_emulator_uses_given_clock() -> None:
     clock = VirtualClock(datetime(2030, 6, 1, tzinfo=UTC))
     with Emulator(clock=clock) as emu:
         assert emu.now == datetime(2030, 6, 1, tzinfo=UTC)
-        emu.clock.advance(timedelta(days=1))
+        emu.engine.clock.advance(timedelta(days=1))
         assert emu.now == datetime(2030, 6, 2, tzinfo=UTC)
 
 

@@ -22,7 +22,7 @@ def test_reopen_restores_everything(tmp_path: Path) -> None:
             CREATE VIEW open_orders AS SELECT id FROM orders WHERE status = 'NEW';
             """
         )
-        version = emu.catalog.find(ObjectName("SALES", "STAGING", "ORDERS")).version
+        version = emu.engine.catalog.find(ObjectName("SALES", "STAGING", "ORDERS")).version
     assert (tmp_path / "native.duckdb").exists()
     with Emulator(path=tmp_path) as emu:
         assert emu.sql("SELECT CURRENT_DATABASE()").column(0).to_pylist() == [None]
@@ -40,10 +40,10 @@ def test_reopen_restores_everything(tmp_path: Path) -> None:
             "ON",
             "0",
         )
-        obj = emu.catalog.find(ObjectName("SALES", "STAGING", "ORDERS"))
+        obj = emu.engine.catalog.find(ObjectName("SALES", "STAGING", "ORDERS"))
         assert obj is not None
         assert obj.version == version + 1  # the counter continued, not restarted
-        ids = emu.con.execute(
+        ids = emu.engine.con.execute(
             f"SELECT {ROW_ID} FROM {obj.base().sql('duckdb')} ORDER BY {ROW_ID}"
         ).fetchall()
         assert len({i[0] for i in ids}) == 3  # row ids stay unique across reopen

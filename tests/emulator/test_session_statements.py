@@ -69,8 +69,8 @@ def test_use_forms(emu: Emulator) -> None:
     }
     emu.sql("USE WAREHOUSE wh")
     emu.sql("USE ROLE sysadmin")
-    assert emu.state.warehouse == "WH"
-    assert emu.state.role == "SYSADMIN"
+    assert emu.engine.state.warehouse == "WH"
+    assert emu.engine.state.role == "SYSADMIN"
     with pytest.raises(ProgrammingError) as info:
         emu.sql("USE DATABASE missing")
     assert info.value.errno == 2003
@@ -83,13 +83,13 @@ def test_create_warehouse_is_recorded(emu: Emulator) -> None:
 
 
 def test_alter_session_parameters(emu: Emulator) -> None:
-    assert emu.state.parameters["TIMEZONE"] == "America/Los_Angeles"
+    assert emu.engine.state.parameters["TIMEZONE"] == "America/Los_Angeles"
     emu.sql("ALTER SESSION SET TIMEZONE = 'UTC'")
-    assert emu.state.parameters["TIMEZONE"] == "UTC"
+    assert emu.engine.state.parameters["TIMEZONE"] == "UTC"
     emu.sql("ALTER SESSION SET ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
-    assert emu.state.parameters["ERROR_ON_NONDETERMINISTIC_MERGE"] is False
+    assert emu.engine.state.parameters["ERROR_ON_NONDETERMINISTIC_MERGE"] is False
     emu.sql("ALTER SESSION UNSET TIMEZONE")
-    assert emu.state.parameters["TIMEZONE"] == "America/Los_Angeles"
+    assert emu.engine.state.parameters["TIMEZONE"] == "America/Los_Angeles"
     with pytest.raises(ProgrammingError) as info:
         emu.sql("ALTER SESSION SET NOT_A_PARAMETER = 1")
     assert "NOT_A_PARAMETER" in info.value.msg

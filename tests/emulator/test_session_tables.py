@@ -101,7 +101,7 @@ def test_alter_table_set_parameters(emu: Emulator) -> None:
     emu.sql("ALTER TABLE t SET COMMENT = 'hello'")
     row = emu.sql("SHOW TABLES LIKE 't'").to_pylist()[0]
     assert (row["retention_time"], row["change_tracking"], row["comment"]) == ("0", "ON", "hello")
-    obj = emu.catalog.objects(kind="TABLE")[0]
+    obj = emu.engine.catalog.objects(kind="TABLE")[0]
     assert obj.max_extension_days == 3
 
 

@@ -84,4 +84,4 @@ def test_session_statements_in_transaction_are_not_replayed(t: Emulator) -> None
         t.sql("INSERT INTO t VALUES (NULL, 'b')")
     t.sql("COMMIT")
     assert ids(t) == [1]
-    assert "X" not in t.state.variables
+    assert "X" not in t.engine.state.variables

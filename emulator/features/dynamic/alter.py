@@ -17,25 +17,24 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
 from emulator.core.catalog import DYNAMIC_TABLE, CatalogObject
-from emulator.features.dynamic.objects import (
+from emulator.core.dynamic_spec import (
     DynamicSpec,
     dynamic_tables,
     parse_lag,
     save_spec,
     spec_of,
 )
+from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.features.dynamic.refresh import graph_order, refresh_one, upstream
-from emulator.features.dynamic.schedule import ensure_registered
 from icebridge.sql.nodes_common import option_name, stored_name, string_value
 from icebridge.sql.nodes_table import AlterDynamicTable
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def _downstream(emu: Emulator, object_id: int) -> list[int]:
+def _downstream(emu: Engine, object_id: int) -> list[int]:
     """Every dynamic table that reads ``object_id``, directly or transitively."""
     readers: dict[int, list[int]] = {}
     for obj, _ in dynamic_tables(emu):
@@ -51,16 +50,15 @@ def _downstream(emu: Emulator, object_id: int) -> list[int]:
     return found
 
 
-def _update(emu: Emulator, object_id: int, **changes: object) -> None:
+def _update(emu: Engine, object_id: int, **changes: object) -> None:
     obj = emu.catalog.by_id(object_id)
     assert obj is not None
     save_spec(emu, obj, spec_of(obj).with_(**changes))
 
 
-def run_alter_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_alter_dynamic(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """Statement handler for ALTER DYNAMIC TABLE."""
     assert isinstance(node, AlterDynamicTable)
-    ensure_registered(emu)
     targets: list[CatalogObject] = []
     for table in node.tables:
         obj = emu.resolver.lookup(
@@ -106,7 +104,7 @@ def run_alter_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def _set(emu: Emulator, obj: CatalogObject, spec: DynamicSpec, node: AlterDynamicTable) -> None:
+def _set(emu: Engine, obj: CatalogObject, spec: DynamicSpec, node: AlterDynamicTable) -> None:
     changes: dict[str, object] = {}
     comment: str | None = None
     for prop in node.args.get("properties") or []:

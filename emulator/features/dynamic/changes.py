@@ -1,6 +1,6 @@
 """Changed input rows for incremental refreshes, read through the streams change reader.
 
-The change log and its reader are the streams feature's (:mod:`emulator.features.streams.reader`:
+The change log and its reader are the streams feature's (:mod:`emulator.core.changes`:
 the net change of a tracked table between two versions, as DuckDB SQL). A refresh needs,
 for an input table whose last-read version is ``since``:
 
@@ -19,20 +19,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from emulator.core import change_history as history
 from emulator.core.catalog import CatalogObject
+from emulator.core.changes import ACTION, NativeSource
 from emulator.core.tables import qident
-from emulator.features.streams import history
-from emulator.features.streams.reader import ACTION, NativeSource
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
 class ChangedRows:
     """The net change of one input after version ``since``, computed once per refresh
     (materialised in a temporary table on first use; :meth:`close` drops it)."""
 
-    def __init__(self, emu: Emulator, obj: CatalogObject, since: int) -> None:
+    def __init__(self, emu: Engine, obj: CatalogObject, since: int) -> None:
         self.emu = emu
         self.obj = obj
         self.since = since
@@ -72,7 +72,7 @@ class ChangedRows:
             self._table = None
 
 
-def readable_since(emu: Emulator, obj: CatalogObject, since: int) -> bool:
+def readable_since(emu: Engine, obj: CatalogObject, since: int) -> bool:
     """Whether ``obj``'s change log can still rebuild its changes after version ``since``.
 
     Besides the reader's own horizon, a BASELINE newer than ``since`` means tracking was

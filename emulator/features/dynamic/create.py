@@ -20,15 +20,11 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import Outcome, status
+from emulator.core import change_history as history
 from emulator.core.catalog import DYNAMIC_TABLE, TABLE, CatalogObject, Column
 from emulator.core.coltypes import snowflake_type
 from emulator.core.create_target import create_target
-from emulator.core.query import translate_query
-from emulator.core.resolve import stored, written_parts
-from emulator.core.tables import create_native_table, drop_relation, query_columns
-from emulator.features.dynamic import iceberg, rules
-from emulator.features.dynamic.objects import (
+from emulator.core.dynamic_spec import (
     KEY,
     DynamicSpec,
     ensure_history,
@@ -36,16 +32,20 @@ from emulator.features.dynamic.objects import (
     save_spec,
     spec_of,
 )
+from emulator.core.engine import Outcome, status
+from emulator.core.query import translate_query
+from emulator.core.resolve import stored, written_parts
+from emulator.core.script import statement_name
+from emulator.core.tables import create_native_table, drop_relation, query_columns
+from emulator.features.dynamic import iceberg, rules
 from emulator.features.dynamic.refresh import graph_order, inputs, refresh_one
-from emulator.features.dynamic.schedule import ensure_registered
-from emulator.features.streams import history
 from icebridge.errors import SqlError
 from icebridge.sql.dialect import DIALECT, parse_one
 from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_table import CreateDynamicTable
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 _MODES = ("AUTO", "FULL", "INCREMENTAL", "ADAPTIVE")
 
@@ -58,7 +58,7 @@ def _missing(option: str, name: str) -> SqlError:
     )
 
 
-def qualify(emu: Emulator, query: exp.Expr) -> exp.Expr:
+def qualify(emu: Engine, query: exp.Expr) -> exp.Expr:
     """The query with every table name fully qualified (the refresh runs in no session)."""
     node = query.copy()
     ctes = {cte.alias_or_name.upper() for cte in node.find_all(exp.CTE)}
@@ -78,7 +78,7 @@ def qualify(emu: Emulator, query: exp.Expr) -> exp.Expr:
     return node
 
 
-def _columns(emu: Emulator, node: CreateDynamicTable, duck_sql: str, name: str) -> list[Column]:
+def _columns(emu: Engine, node: CreateDynamicTable, duck_sql: str, name: str) -> list[Column]:
     described = query_columns(emu, duck_sql)
     written = node.columns
     if not written:
@@ -107,7 +107,7 @@ def _columns(emu: Emulator, node: CreateDynamicTable, duck_sql: str, name: str) 
     return columns
 
 
-def build_spec(emu: Emulator, node: CreateDynamicTable, name: ObjectName, sql: str) -> DynamicSpec:
+def build_spec(emu: Engine, node: CreateDynamicTable, name: ObjectName, sql: str) -> DynamicSpec:
     """Validate the options and query; the spec with the refresh mode resolved."""
     query = node.query
     if query is None:
@@ -161,7 +161,7 @@ def build_spec(emu: Emulator, node: CreateDynamicTable, name: ObjectName, sql: s
     )
 
 
-def _check_upstream_lags(emu: Emulator, query: exp.Expr, name: ObjectName, lag: float) -> None:
+def _check_upstream_lags(emu: Engine, query: exp.Expr, name: ObjectName, lag: float) -> None:
     for obj in inputs(emu, query, name):
         if obj.kind != DYNAMIC_TABLE:
             continue
@@ -176,7 +176,7 @@ def _check_upstream_lags(emu: Emulator, query: exp.Expr, name: ObjectName, lag: 
             )
 
 
-def _track_inputs(emu: Emulator, query: exp.Expr, name: ObjectName) -> None:
+def _track_inputs(emu: Engine, query: exp.Expr, name: ObjectName) -> None:
     """Dynamic tables need change tracking on their inputs; switch it on like Snowflake does
     for the table owner (https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table)."""
     for obj in inputs(emu, query, name):
@@ -184,7 +184,7 @@ def _track_inputs(emu: Emulator, query: exp.Expr, name: ObjectName) -> None:
             history.enable_tracking(emu, obj)
 
 
-def run_create_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_create_dynamic(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """Statement handler for CREATE [OR REPLACE | OR ALTER] DYNAMIC [ICEBERG] TABLE."""
     assert isinstance(node, CreateDynamicTable)
     name = emu.resolver.object_name(node.table, "CREATE DYNAMIC TABLE")
@@ -192,7 +192,6 @@ def run_create_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome
     if node.is_iceberg:
         iceberg.check_options(emu, node)
     ensure_history(emu)
-    ensure_registered(emu)
     found = create_target(
         emu,
         name,
@@ -245,7 +244,7 @@ def run_create_dynamic(emu: Emulator, node: exp.Expression, sql: str) -> Outcome
 
 
 def _alter_in_place(
-    emu: Emulator, existing: CatalogObject, spec: DynamicSpec, columns: list[Column]
+    emu: Engine, existing: CatalogObject, spec: DynamicSpec, columns: list[Column]
 ) -> bool:
     """CREATE OR ALTER on an existing dynamic table: keep the data when only properties
     change; False when the query, columns or refresh mode differ (rebuild)."""
@@ -275,7 +274,7 @@ def _alter_in_place(
     return True
 
 
-def run_drop_dynamic(emu: Emulator, table: exp.Table, if_exists: bool) -> Outcome:
+def run_drop_dynamic(emu: Engine, table: exp.Table, if_exists: bool) -> Outcome:
     """DROP DYNAMIC TABLE [IF EXISTS] name."""
     obj = emu.resolver.lookup(
         table, "DROP DYNAMIC TABLE", (DYNAMIC_TABLE,), missing_ok=if_exists, label="Dynamic table"
@@ -287,7 +286,16 @@ def run_drop_dynamic(emu: Emulator, table: exp.Table, if_exists: bool) -> Outcom
     return status(f"{obj.name.name} successfully dropped.")
 
 
-def _drop(emu: Emulator, obj: CatalogObject) -> None:
+def _drop(emu: Engine, obj: CatalogObject) -> None:
     if spec_of(obj).is_iceberg:
         iceberg.drop_storage(emu, obj)
     drop_relation(emu, obj)
+
+
+def run_drop(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """DROP DYNAMIC TABLE [IF EXISTS] <name>."""
+    assert isinstance(node, exp.Drop)
+    target = (node.args.get("tables") or [node.this])[0]
+    if not isinstance(target, exp.Table):
+        raise errors.unsupported(statement_name(sql))
+    return run_drop_dynamic(emu, target, bool(node.args.get("exists")))

@@ -20,11 +20,11 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core.catalog import CatalogObject, utc_naive
-from emulator.features.dynamic.objects import HISTORY_TABLE, DynamicSpec
+from emulator.core.dynamic_spec import HISTORY_TABLE, DynamicSpec
 from emulator.translate.relations import SCRATCH_PREFIX
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 FUNCTION = "DYNAMIC_TABLE_REFRESH_HISTORY"
 _ARGUMENTS = (
@@ -38,7 +38,7 @@ _ARGUMENTS = (
 
 
 def record(
-    emu: Emulator,
+    emu: Engine,
     obj: CatalogObject,
     spec: DynamicSpec,
     state: str,
@@ -89,7 +89,7 @@ def record(
     )
 
 
-def _arguments(emu: Emulator, call: exp.Anonymous) -> dict[str, Any]:
+def _arguments(emu: Engine, call: exp.Anonymous) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for arg in call.expressions:
         if not isinstance(arg, exp.Kwarg):
@@ -110,7 +110,7 @@ def _arguments(emu: Emulator, call: exp.Anonymous) -> dict[str, Any]:
     return values
 
 
-def _instant(emu: Emulator, value: Any, key: str) -> datetime:
+def _instant(emu: Engine, value: Any, key: str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
@@ -121,7 +121,7 @@ def _instant(emu: Emulator, value: Any, key: str) -> datetime:
     return instant
 
 
-def _name_filter(emu: Emulator, text: str) -> tuple[str, list[Any]]:
+def _name_filter(emu: Engine, text: str) -> tuple[str, list[Any]]:
     parts = [p[1:-1] if p.startswith('"') else p.upper() for p in text.split(".")]
     if len(parts) == 1:
         parts = [emu.state.database or "", emu.state.schema or "", *parts]
@@ -130,7 +130,7 @@ def _name_filter(emu: Emulator, text: str) -> tuple[str, list[Any]]:
     return "database = ? AND schema = ? AND name = ?", parts[-3:]
 
 
-def history_rows(emu: Emulator, args: dict[str, Any]) -> pa.Table:
+def history_rows(emu: Engine, args: dict[str, Any]) -> pa.Table:
     """The rows of DYNAMIC_TABLE_REFRESH_HISTORY(args), newest first."""
     end = (
         _instant(emu, args["DATA_TIMESTAMP_END"], "DATA_TIMESTAMP_END")
@@ -162,7 +162,7 @@ def history_rows(emu: Emulator, args: dict[str, Any]) -> pa.Table:
 _counter = itertools.count()
 
 
-def replace_calls(emu: Emulator, node: exp.Expression) -> exp.Expression:
+def replace_calls(emu: Engine, node: exp.Expression) -> exp.Expression:
     """Statement rewriter: each ``TABLE([db.]INFORMATION_SCHEMA.DYNAMIC_TABLE_REFRESH_HISTORY(
     ...))`` becomes a relation registered with DuckDB for this statement."""
     for call in list(node.find_all(exp.Anonymous)):

@@ -5,7 +5,7 @@ per refresh that changes it.
 makes a Snowflake-managed Iceberg table: CATALOG must be 'SNOWFLAKE', EXTERNAL_VOLUME and
 BASE_LOCATION place its files (both optional: the SNOWFLAKE_MANAGED volume), IF NOT EXISTS is
 not allowed. Column types follow the Iceberg type mapping of Iceberg tables
-(:mod:`emulator.features.iceberg_tables.typing`).
+(:mod:`emulator.core.iceberg_typing`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pyarrow as pa
 
 from emulator import errors
 from emulator.core.catalog import CatalogObject, Column
-from emulator.features.iceberg_tables.typing import from_query
+from emulator.core.iceberg_typing import from_query
 from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_table import CreateDynamicTable
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 _ALLOWED = {
     "TARGET_LAG",
@@ -41,7 +41,7 @@ _ALLOWED = {
 }
 
 
-def check_options(emu: Emulator, node: CreateDynamicTable) -> None:
+def check_options(emu: Engine, node: CreateDynamicTable) -> None:
     """Refuse what a dynamic Iceberg table cannot have, naming it."""
     if node.if_not_exists:
         # [DCI]: IF NOT EXISTS is not supported for dynamic Iceberg tables (a syntax error).
@@ -50,7 +50,7 @@ def check_options(emu: Emulator, node: CreateDynamicTable) -> None:
     if catalog is not None and catalog.upper() != "SNOWFLAKE":
         raise errors.unsupported(f"CATALOG = '{catalog}' (dynamic Iceberg tables are managed)")
     volume = node.external_volume
-    if volume is not None and not emu.iceberg.volume_exists(volume):
+    if volume is not None and not emu.lake.volume_exists(volume):
         raise errors.external_volume_does_not_exist(volume)
     for option in node.option_names():
         if option and option not in _ALLOWED:
@@ -69,7 +69,7 @@ def iceberg_columns(columns: list[Column], version: int) -> list[Column]:
 
 
 def create_storage(
-    emu: Emulator, node: CreateDynamicTable, name: ObjectName, columns: list[Column]
+    emu: Engine, node: CreateDynamicTable, name: ObjectName, columns: list[Column]
 ) -> None:
     """Create (or replace) the Iceberg table of a dynamic Iceberg table."""
     from emulator.iceberg import IcebergColumn
@@ -79,7 +79,7 @@ def create_storage(
         IcebergColumn(c.name, from_query(c.name, c.data_type, version).iceberg, False, c.comment)
         for c in columns
     ]
-    store = emu.iceberg.store
+    store = emu.lake.store
     store.create_table(
         name,
         ice,
@@ -90,29 +90,29 @@ def create_storage(
     )
 
 
-def drop_storage(emu: Emulator, obj: CatalogObject) -> None:
+def drop_storage(emu: Engine, obj: CatalogObject) -> None:
     """Drop the Iceberg table of a dynamic Iceberg table."""
-    store = emu.iceberg.store
+    store = emu.lake.store
     if store.exists(obj.name):
         store.drop_table(obj.name)
 
 
-def commit_rows(emu: Emulator, obj: CatalogObject, rows: pa.Table) -> int:
+def commit_rows(emu: Engine, obj: CatalogObject, rows: pa.Table) -> int:
     """Make ``rows`` the Iceberg table's content in one commit; the new snapshot id."""
-    store = emu.iceberg.store
+    store = emu.lake.store
     paths = [f.path for f in store.scan_files(obj.name)]
     summary = {"icebridge.dynamic-table-version": str(emu.capture.version_for(obj))}
     if paths:
         snapshot = store.rewrite(obj.name, remove=paths, add=None, append=rows, summary=summary)
     else:
         snapshot = store.append(obj.name, rows, summary=summary)
-    emu.iceberg.after_write(obj)
+    emu.lake.after_write(obj)
     return snapshot
 
 
-def publish(emu: Emulator, obj: CatalogObject) -> int | None:
+def publish(emu: Engine, obj: CatalogObject) -> int | None:
     """Commit the dynamic table's current rows as one snapshot (None: no rows, no commit)."""
     rows = emu.con.execute(f"SELECT * FROM {obj.relation().sql(dialect='duckdb')}").to_arrow_table()
-    if rows.num_rows == 0 and not emu.iceberg.store.scan_files(obj.name):
+    if rows.num_rows == 0 and not emu.lake.store.scan_files(obj.name):
         return None
     return commit_rows(emu, obj, rows)

@@ -30,7 +30,7 @@ from emulator.core.tables import qident
 from emulator.features.dynamic import changes
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 SIGN = "__ib_sign"
 
@@ -179,7 +179,7 @@ def _swap(node: exp.Table, sql: str) -> None:
 
 
 def branch_deltas(
-    emu: Emulator, branch: exp.Select, sources: dict[int, Source]
+    emu: Engine, branch: exp.Select, sources: dict[int, Source]
 ) -> list[tuple[str, int]] | None:
     """DuckDB queries (with sign) whose union is the change of ``branch``; None if the
     branch reads something the delta rule cannot handle (then recompute)."""

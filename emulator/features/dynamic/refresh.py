@@ -23,19 +23,19 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core.catalog import DYNAMIC_TABLE, VIEW, CatalogObject
+from emulator.core.dynamic_spec import DynamicSpec, load, save_spec, spec_of
 from emulator.core.query import translate_query
 from emulator.core.resolve import written_parts
 from emulator.core.tables import qident
 from emulator.features.dynamic import changes, incremental
 from emulator.features.dynamic.history import record
-from emulator.features.dynamic.objects import DynamicSpec, load, save_spec, spec_of
 from emulator.features.dynamic.writer import NET, RefreshWriter, writer_for
 from icebridge.errors import SqlError
 from icebridge.sql.dialect import parse_one
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 NOT_INITIALIZED = (
     "Dynamic Table is not initialized. Please run a manual refresh or wait for a scheduled "
@@ -65,7 +65,7 @@ def _tables(query: exp.Expr) -> list[exp.Table]:
     ]
 
 
-def inputs(emu: Emulator, query: exp.Expr, home: ObjectName) -> list[CatalogObject]:
+def inputs(emu: Engine, query: exp.Expr, home: ObjectName) -> list[CatalogObject]:
     """The objects whose versions decide NO_DATA: tables and dynamic tables read by the
     query, directly or through views (names resolve like the query's, from ``home``)."""
     found: dict[int, CatalogObject] = {}
@@ -88,7 +88,7 @@ def inputs(emu: Emulator, query: exp.Expr, home: ObjectName) -> list[CatalogObje
 
 
 def _apply(
-    writer: RefreshWriter, emu: Emulator, delta_sql: str, columns: list[str]
+    writer: RefreshWriter, emu: Engine, delta_sql: str, columns: list[str]
 ) -> tuple[int, int]:
     """Net the signed rows of ``delta_sql`` per distinct row and let ``writer`` apply them."""
     cols = ", ".join(qident(c) for c in columns)
@@ -104,7 +104,7 @@ def _apply(
 
 
 def _incremental(
-    emu: Emulator,
+    emu: Engine,
     writer: RefreshWriter,
     query: exp.Expression,
     query_sql: str,
@@ -149,7 +149,7 @@ def _incremental(
     return _apply(writer, emu, delta, columns)
 
 
-def refresh_one(emu: Emulator, object_id: int, trigger: str) -> Outcome:
+def refresh_one(emu: Engine, object_id: int, trigger: str) -> Outcome:
     """Refresh one dynamic table inside the caller's transaction; errors propagate."""
     loaded = load(emu, object_id)
     assert loaded is not None
@@ -200,7 +200,7 @@ def refresh_one(emu: Emulator, object_id: int, trigger: str) -> Outcome:
 
 
 def _finish(
-    emu: Emulator,
+    emu: Engine,
     obj: CatalogObject,
     spec: DynamicSpec,
     versions: dict[str, int],
@@ -215,7 +215,7 @@ def _finish(
     )
 
 
-def upstream(emu: Emulator, object_id: int) -> list[int]:
+def upstream(emu: Engine, object_id: int) -> list[int]:
     """Ids of the dynamic tables ``object_id`` reads (directly or through views)."""
     loaded = load(emu, object_id)
     if loaded is None:
@@ -229,7 +229,7 @@ def upstream(emu: Emulator, object_id: int) -> list[int]:
 
 
 def graph_order(
-    emu: Emulator, object_id: int, *, cascade: bool = True, scheduled: bool = False
+    emu: Engine, object_id: int, *, cascade: bool = True, scheduled: bool = False
 ) -> list[int]:
     """``object_id`` after the upstream dynamic tables to refresh with it, upstream first.
 

@@ -20,14 +20,14 @@ import duckdb
 
 from emulator.core.catalog_objects import CatalogObject
 from emulator.core.duck_errors import map_error
+from emulator.core.dynamic_spec import DynamicSpec, dynamic_tables, load
 from emulator.core.scheduler import RunRecord
 from emulator.features.dynamic.history import record
-from emulator.features.dynamic.objects import DynamicSpec, dynamic_tables, load
 from emulator.features.dynamic.refresh import Outcome, graph_order, refresh_one, upstream
 from icebridge.errors import SqlError
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 KIND = "DYNAMIC_TABLE"
 
@@ -35,7 +35,7 @@ KIND = "DYNAMIC_TABLE"
 class DynamicTableSource:
     """Fires the scheduled refreshes of every dynamic table of one emulator."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Engine) -> None:
         self.emu = emu
         # (commit count, tables): specs change only through committed statements, so quiet
         # scheduler ticks reuse them instead of querying the catalog every time.
@@ -104,22 +104,20 @@ class DynamicTableSource:
 _EPSILON = timedelta(microseconds=1)
 
 
-def _in_transaction(emu: Emulator, object_id: int, upstream_failed: bool) -> Outcome:
+def _in_transaction(emu: Engine, object_id: int, upstream_failed: bool) -> Outcome:
     # With a session transaction open the refresh joins it; a refresh evaluates its query
     # before writing, so a failing one leaves nothing behind there either.
     own = not emu.in_transaction
     if own:
-        emu.con.execute("BEGIN")
-        emu.capture.reset()
+        emu.transactions.begin()
     try:
         if upstream_failed:
             raise _UpstreamFailed
         outcome = refresh_one(emu, object_id, "SCHEDULED")
     except (SqlError, duckdb.Error, _UpstreamFailed) as err:
         if own:
-            emu.con.execute("ROLLBACK")
-            emu.capture.reset()
-            emu.con.execute("BEGIN")
+            emu.transactions.rollback()
+            emu.transactions.begin()
         state = "UPSTREAM_FAILED" if isinstance(err, _UpstreamFailed) else "FAILED"
         message = code = None
         if not isinstance(err, _UpstreamFailed):
@@ -132,31 +130,10 @@ def _in_transaction(emu: Emulator, object_id: int, upstream_failed: bool) -> Out
         record(emu, obj, spec, state, None, "SCHEDULED", emu.now, message=message, code=code)
         outcome = Outcome(obj.name, state, None, message=message)
     if own:
-        emu.con.execute("COMMIT")
-        emu.capture.reset()
-        # A refresh is a commit: cached answers keyed on the commit count must be redone.
-        emu.commit_count += 1
+        # A refresh is a commit: cached answers keyed on the commit count are redone.
+        emu.transactions.commit(hooks=False)
     return outcome
 
 
 class _UpstreamFailed(Exception):
     """An upstream refresh in the same round failed."""
-
-
-def install(emu: Emulator) -> DynamicTableSource:
-    """Register the dynamic-table source with the emulator's scheduler (idempotent)."""
-    for source in emu.scheduler.sources:
-        if isinstance(source, DynamicTableSource) and source.emu is emu:
-            return source
-    from emulator.features.dynamic.history import replace_calls
-
-    source = DynamicTableSource(emu)
-    emu.scheduler.register(source)
-    if replace_calls not in emu.statement_rewriters:
-        emu.statement_rewriters.append(replace_calls)
-    return source
-
-
-def ensure_registered(emu: Emulator) -> None:
-    """Make sure scheduled refreshes run for this emulator."""
-    install(emu)

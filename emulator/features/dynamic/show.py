@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from sqlglot import exp
 
-from emulator.api.emulator import Outcome
 from emulator.core.catalog import DYNAMIC_TABLE
-from emulator.features.dynamic.objects import spec_of
-from emulator.features.dynamic.schedule import ensure_registered
+from emulator.core.dynamic_spec import spec_of
+from emulator.core.engine import Outcome
+from emulator.core.listing import like_filter, scoped_objects
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 OWNER = "ACCOUNTADMIN"
 
@@ -56,9 +56,8 @@ def _instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def show_dynamic_tables(emu: Emulator, objects: list[Any], like: Any) -> Outcome:
+def show_dynamic_tables(emu: Engine, objects: list[Any], like: Any) -> Outcome:
     """Rows of SHOW DYNAMIC TABLES for ``objects`` (already scoped) matching ``like``."""
-    ensure_registered(emu)
     rows: list[dict[str, Any]] = []
     for obj in objects:
         if obj.kind != DYNAMIC_TABLE or not like(obj.name.name):
@@ -96,7 +95,7 @@ def show_dynamic_tables(emu: Emulator, objects: list[Any], like: Any) -> Outcome
     return Outcome(table, table.num_rows)
 
 
-def describe_dynamic_table(emu: Emulator, table: exp.Table) -> Outcome:
+def describe_dynamic_table(emu: Engine, table: exp.Table) -> Outcome:
     """DESCRIBE DYNAMIC TABLE: one row per column, like DESCRIBE TABLE."""
     obj = emu.resolver.require(table, "DESCRIBE DYNAMIC TABLE", (DYNAMIC_TABLE,), "Dynamic table")
     rows = [
@@ -117,3 +116,15 @@ def describe_dynamic_table(emu: Emulator, table: exp.Table) -> Outcome:
     names = list(rows[0]) if rows else ["name"]
     result = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
     return Outcome(result, result.num_rows)
+
+
+def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """SHOW DYNAMIC TABLES [LIKE '…'] [IN …]."""
+    objects = scoped_objects(emu, node, DYNAMIC_TABLE)
+    return show_dynamic_tables(emu, objects, like_filter(node.args.get("like")))
+
+
+def run_describe(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """DESCRIBE DYNAMIC TABLE <name>."""
+    assert isinstance(node.this, exp.Table)
+    return describe_dynamic_table(emu, node.this)

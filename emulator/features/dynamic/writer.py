@@ -16,11 +16,11 @@ from sqlglot import exp
 
 from emulator.core.capture import Action
 from emulator.core.catalog import ROW_ID, CatalogObject
+from emulator.core.dynamic_spec import DynamicSpec
 from emulator.core.tables import qident
-from emulator.features.dynamic.objects import DynamicSpec
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: The temporary net change set of one refresh, and the new content of a full one.
 NET = "__ib_dt_net"
@@ -46,7 +46,7 @@ class RefreshWriter(Protocol):
 class NativeWriter:
     """Refreshes a dynamic table stored like a native table (base table + view)."""
 
-    def __init__(self, emu: Emulator, obj: CatalogObject) -> None:
+    def __init__(self, emu: Engine, obj: CatalogObject) -> None:
         self.emu = emu
         self.obj = obj
         self.columns = [c.name for c in emu.catalog.columns(obj.id)]
@@ -133,7 +133,7 @@ class IcebergWriter(NativeWriter):
         return self._publish(super().apply_net(net))
 
 
-def writer_for(emu: Emulator, obj: CatalogObject, spec: DynamicSpec) -> RefreshWriter:
+def writer_for(emu: Engine, obj: CatalogObject, spec: DynamicSpec) -> RefreshWriter:
     """The writer for a dynamic table's storage."""
     if spec.is_iceberg:
         return IcebergWriter(emu, obj)

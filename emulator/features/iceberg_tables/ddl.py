@@ -15,22 +15,22 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject, Column
 from emulator.core.create_target import create_target
+from emulator.core.engine import SUCCESS, Handler, Outcome, status
+from emulator.core.iceberg_typing import TypedColumn, declared, from_query
 from emulator.core.query import translate_query
-from emulator.core.resolve import stored
+from emulator.core.resolve import stored, written_parts
 from emulator.core.tables import column_from_def, query_columns
 from emulator.features.iceberg_tables.exactly_once import offsets_summary
-from emulator.features.iceberg_tables.typing import TypedColumn, declared, from_query
 from icebridge.errors import SqlError
 from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_common import string_value
+from icebridge.sql.nodes_table import CreateIcebergTable
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
     from emulator.iceberg import IcebergColumn, PartitionField
-    from icebridge.sql.nodes_table import CreateIcebergTable
 
 #: Options accepted and recorded (no effect on the emulator's storage).
 _RECORDED = {
@@ -53,8 +53,9 @@ _HANDLED = {
 _TRANSFORMS = {exp.Year: "year", exp.Month: "month", exp.Day: "day", exp.Hour: "hour"}
 
 
-def run_create_iceberg(emu: Emulator, node: CreateIcebergTable, sql: str) -> Outcome:
+def run_create_iceberg(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """CREATE [OR REPLACE] ICEBERG TABLE [IF NOT EXISTS] … [AS query]."""
+    assert isinstance(node, CreateIcebergTable)
     name = emu.resolver.object_name(node.table, "CREATE ICEBERG TABLE")
     duck_schema = emu.catalog.require_schema(name.database, name.schema)
     _check_options(emu, node)
@@ -88,7 +89,7 @@ def run_create_iceberg(emu: Emulator, node: CreateIcebergTable, sql: str) -> Out
     columns = [t.column for t in typed]
     ice_columns = [_ice(t) for t in typed]
     partition = [_partition_field(p) for p in node.partition_by]
-    store = emu.iceberg.store
+    store = emu.lake.store
     if existing is not None:
         emu.catalog.forget_object(existing)  # the store drops the old table on replace
     # replace also covers a store entry left without a catalog row by an interrupted CREATE.
@@ -111,12 +112,12 @@ def run_create_iceberg(emu: Emulator, node: CreateIcebergTable, sql: str) -> Out
     return status(f"Table {name.name} successfully created.")
 
 
-def _check_options(emu: Emulator, node: CreateIcebergTable) -> None:
+def _check_options(emu: Engine, node: CreateIcebergTable) -> None:
     catalog = node.catalog
     if catalog is not None and catalog.upper() != "SNOWFLAKE":
         raise errors.unsupported(f"CATALOG = '{catalog}' (only Snowflake-managed Iceberg tables)")
     volume = node.external_volume
-    if volume is not None and not emu.iceberg.volume_exists(volume):
+    if volume is not None and not emu.lake.volume_exists(volume):
         raise errors.external_volume_does_not_exist(volume)
     for option in node.option_names():
         if option and option not in _HANDLED and option not in _RECORDED:
@@ -204,7 +205,7 @@ def _partition_field(item: exp.Expression) -> PartitionField:
 
 
 def _add_object(
-    emu: Emulator,
+    emu: Engine,
     node: CreateIcebergTable,
     name: ObjectName,
     duck_schema: str,
@@ -244,15 +245,15 @@ def _add_object(
     return obj
 
 
-def _forget(emu: Emulator, obj: CatalogObject) -> None:
+def _forget(emu: Engine, obj: CatalogObject) -> None:
     """Drop the Iceberg table and its catalog row (its streams go stale)."""
-    store = emu.iceberg.store
+    store = emu.lake.store
     if store.exists(obj.name):
         store.drop_table(obj.name)
     emu.catalog.forget_object(obj)
 
 
-def find_iceberg(emu: Emulator, table: exp.Expression) -> CatalogObject | None:
+def find_iceberg(emu: Engine, table: exp.Expression) -> CatalogObject | None:
     """The Iceberg table ``table`` names, or None (missing, other kind, bad name)."""
     if not isinstance(table, exp.Table):
         return None
@@ -262,13 +263,13 @@ def find_iceberg(emu: Emulator, table: exp.Expression) -> CatalogObject | None:
         return None
 
 
-def run_drop_iceberg(emu: Emulator, obj: CatalogObject) -> Outcome:
+def run_drop_iceberg(emu: Engine, obj: CatalogObject) -> Outcome:
     """DROP [ICEBERG] TABLE on an Iceberg table: catalog entry, data and metadata."""
     _forget(emu, obj)
     return status(f"{obj.name.name} successfully dropped.")
 
 
-def run_alter_iceberg(emu: Emulator, node: exp.Alter) -> Outcome:
+def run_alter_iceberg(emu: Engine, node: exp.Alter) -> Outcome:
     """ALTER [ICEBERG] TABLE … ADD COLUMN (schema evolution; old rows read NULL)."""
     obj = emu.resolver.lookup(
         node.this,
@@ -292,8 +293,39 @@ def run_alter_iceberg(emu: Emulator, node: exp.Alter) -> Outcome:
         dtype = action.args.get("kind")
         assert isinstance(dtype, exp.DataType)
         typed = declared(column, dtype, version)
-        emu.iceberg.store.add_column(obj.name, _ice(typed))
+        emu.lake.store.add_column(obj.name, _ice(typed))
         columns.append(typed.column)
     emu.catalog.set_columns(obj.id, columns)
     emu.catalog.update_object(obj.id, last_altered=emu.now)
     return status(SUCCESS)
+
+
+def routed_drop(native: Handler) -> Handler:
+    """DROP [ICEBERG] TABLE: the Iceberg path for an Iceberg table, else ``native``."""
+
+    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+        assert isinstance(node, exp.Drop)
+        target = (node.args.get("tables") or [node.this])[0]
+        iceberg = find_iceberg(emu, target)
+        if iceberg is not None:
+            return run_drop_iceberg(emu, iceberg)
+        if node.args.get("iceberg") and isinstance(target, exp.Table):
+            if node.args.get("exists"):
+                name = written_parts(target)[-1]
+                return status(f"Drop statement executed successfully ({name} already dropped).")
+            emu.resolver.require(target, "DROP ICEBERG TABLE", (ICEBERG_TABLE,), label="Table")
+        return native(emu, node, sql)
+
+    return run
+
+
+def routed_alter(native: Handler) -> Handler:
+    """ALTER [ICEBERG] TABLE: the Iceberg path for an Iceberg table, else ``native``."""
+
+    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+        assert isinstance(node, exp.Alter)
+        if node.args.get("iceberg") or find_iceberg(emu, node.this) is not None:
+            return run_alter_iceberg(emu, node)
+        return native(emu, node, sql)
+
+    return run

@@ -22,25 +22,23 @@ records the stream offsets the statement consumes (:mod:`.exactly_once`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
 from emulator.core.catalog import ICEBERG_TABLE, ROW_ID, TABLE, CatalogObject
+from emulator.core.engine import SUCCESS, Handler, Outcome, status
 from emulator.core.query import translate_query
 from emulator.core.resolve import stored
 from emulator.features.iceberg_tables.exactly_once import fault, offsets_summary
+from emulator.features.iceberg_tables.session import iceberg_session
 from emulator.translate.relations import SCRATCH_PREFIX
 from icebridge.errors import SqlError
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
-
-Handler = Callable[["Emulator", exp.Expression, str], Outcome]
+    from emulator.core.engine import Engine
 
 FILE = "__ib_file"
 WORK = "__ib_ice_work"
@@ -51,7 +49,7 @@ SOURCE = SCRATCH_PREFIX + "ice_source"  # left alone by the Snowflake translatio
 def routed(native: Handler) -> Handler:
     """``native`` for native tables; the Iceberg path when the DML target is Iceberg."""
 
-    def run(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
         obj = iceberg_target(emu, node)
         if obj is None:
             return native(emu, node, sql)
@@ -60,7 +58,7 @@ def routed(native: Handler) -> Handler:
     return run
 
 
-def iceberg_target(emu: Emulator, node: exp.Expression) -> CatalogObject | None:
+def iceberg_target(emu: Engine, node: exp.Expression) -> CatalogObject | None:
     """The Iceberg table a DML statement writes, or None."""
     table: exp.Expression | None
     if isinstance(node, exp.TruncateTable):
@@ -83,10 +81,10 @@ def _q(name: str) -> str:
 
 
 def run_iceberg_dml(
-    emu: Emulator, obj: CatalogObject, node: exp.Expression, sql: str, native: Handler
+    emu: Engine, obj: CatalogObject, node: exp.Expression, sql: str, native: Handler
 ) -> Outcome:
     """Run one DML statement on the Iceberg table ``obj`` as one Iceberg commit."""
-    emu.iceberg.committed = False
+    iceberg_session(emu).committed = False
     if emu.in_transaction:
         raise errors.unsupported(
             f"DML on Iceberg table {obj.name.sql()} inside an explicit transaction "
@@ -94,7 +92,7 @@ def run_iceberg_dml(
         )
     if isinstance(node, exp.TruncateTable):
         return _truncate(emu, obj)
-    store = emu.iceberg.store
+    store = emu.lake.store
     files = store.scan_files(obj.name)
     if isinstance(node, exp.Merge) and files:
         node = _materialise_source(emu, node)  # read once: by the file probe and the MERGE
@@ -125,7 +123,7 @@ def run_iceberg_dml(
     return outcome
 
 
-def _materialise_source(emu: Emulator, node: exp.Merge) -> exp.Merge:
+def _materialise_source(emu: Engine, node: exp.Merge) -> exp.Merge:
     """The MERGE with its USING source read into a temporary table, under the same alias."""
     using = node.args.get("using")
     if not isinstance(using, exp.Table | exp.Subquery):
@@ -143,7 +141,7 @@ def _materialise_source(emu: Emulator, node: exp.Merge) -> exp.Merge:
 
 
 def _candidates(
-    emu: Emulator, obj: CatalogObject, node: exp.Expression, paths: list[str]
+    emu: Engine, obj: CatalogObject, node: exp.Expression, paths: list[str]
 ) -> list[str]:
     """Paths of the data files that may hold rows the statement changes."""
     if not paths or isinstance(node, exp.Insert):
@@ -178,17 +176,19 @@ def _candidates(
         )
     if probe is None:
         return paths
-    store = emu.iceberg.store
-    emu.iceberg.read_overrides[obj.id] = store.file_relation(obj.name, paths, filename=FILE)
+    store = emu.lake.store
+    iceberg_session(emu).read_overrides[obj.id] = store.file_relation(
+        obj.name, paths, filename=FILE
+    )
     try:
         duck = emu.translate(probe).sql(dialect="duckdb")
     finally:
-        emu.iceberg.read_overrides.pop(obj.id, None)
+        iceberg_session(emu).read_overrides.pop(obj.id, None)
     return sorted(str(r[0]) for r in emu.con.execute(duck).fetchall())
 
 
 def _prune_by_key_bounds(
-    emu: Emulator, obj: CatalogObject, node: exp.Merge, paths: list[str]
+    emu: Engine, obj: CatalogObject, node: exp.Merge, paths: list[str]
 ) -> list[str]:
     """Drop the files whose manifest bounds for the ON key hold none of the source keys.
 
@@ -219,7 +219,7 @@ def _prune_by_key_bounds(
                 f"SELECT DISTINCT {_q(source_key)} FROM {_q(SOURCE)}"
             ).fetchall()
         ]
-        files = [f for f in emu.iceberg.store.scan_files(obj.name) if f.path in set(paths)]
+        files = [f for f in emu.lake.store.scan_files(obj.name) if f.path in set(paths)]
         try:
             return [f.path for f in prune_files(files, key, values)]
         except TypeError:  # bounds and keys of incomparable Python types
@@ -242,7 +242,7 @@ def _alias_of(table: exp.Table) -> exp.Identifier:
     return ident.copy()
 
 
-def _changed_files(emu: Emulator, columns: list[str]) -> list[str]:
+def _changed_files(emu: Engine, columns: list[str]) -> list[str]:
     """Files with a row deleted or changed by the statement (compared to the copy)."""
     rid, file = _q(ROW_ID), _q(FILE)
     differs = " OR ".join(f"w.{_q(c)} IS DISTINCT FROM o.{_q(c)}" for c in columns)
@@ -254,19 +254,19 @@ def _changed_files(emu: Emulator, columns: list[str]) -> list[str]:
     return sorted(str(r[0]) for r in rows)
 
 
-def _rows(emu: Emulator, columns: list[str], where: str) -> pa.Table:
+def _rows(emu: Engine, columns: list[str], where: str) -> pa.Table:
     cols = ", ".join(_q(c) for c in columns)
     return emu.con.execute(f"SELECT {cols} FROM {WORK} WHERE {where}").to_arrow_table()
 
 
 def _commit(
-    emu: Emulator,
+    emu: Engine,
     obj: CatalogObject,
     columns: list[str],
     changed: list[str],
     remove_all: list[str] | None,
 ) -> None:
-    store = emu.iceberg.store
+    store = emu.lake.store
     new = _rows(emu, columns, f"{_q(FILE)} IS NULL")
     remove = remove_all if remove_all is not None else changed
     if not remove and new.num_rows == 0:
@@ -284,17 +284,17 @@ def _commit(
         store.rewrite(obj.name, remove=remove, add=kept, append=new, summary=summary)
     else:
         store.append(obj.name, new, summary=summary)
-    emu.iceberg.committed = True
+    iceberg_session(emu).committed = True
     fault("after_iceberg_commit")
-    emu.iceberg.after_write(obj)
+    emu.lake.after_write(obj)
 
 
-def _truncate(emu: Emulator, obj: CatalogObject) -> Outcome:
-    store = emu.iceberg.store
+def _truncate(emu: Engine, obj: CatalogObject) -> Outcome:
+    store = emu.lake.store
     if store.scan_files(obj.name):
         fault("before_iceberg_commit")
         store.truncate(obj.name, summary=offsets_summary(emu, obj))
-        emu.iceberg.committed = True
+        iceberg_session(emu).committed = True
         fault("after_iceberg_commit")
-        emu.iceberg.after_write(obj)
+        emu.lake.after_write(obj)
     return status(SUCCESS)

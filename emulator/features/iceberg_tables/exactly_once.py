@@ -23,9 +23,10 @@ import os
 from typing import TYPE_CHECKING
 
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
+from emulator.core.services import StreamReads
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 OFFSETS = "icebridge.stream-offsets"
 #: The emulator table version a snapshot was written at (streams map versions to snapshots).
@@ -42,11 +43,12 @@ def fault(point: str) -> None:
         os._exit(FAULT_EXIT)
 
 
-def offsets_summary(emu: Emulator, obj: CatalogObject) -> dict[str, str]:
+def offsets_summary(emu: Engine, obj: CatalogObject) -> dict[str, str]:
     """The snapshot summary entries of a write to ``obj``: its table version (given to the
     open transaction) and the offsets of the streams the running statement has read."""
     out = {TABLE_VERSION: str(emu.capture.version_for(obj))}
-    reads = emu.streams.statement_reads()
+    tracker = emu.registry.service(StreamReads)  # type: ignore[type-abstract]
+    reads = tracker.statement_reads() if tracker is not None else {}
     if reads:
         out[OFFSETS] = json.dumps({str(k): v for k, v in sorted(reads.items())})
     return out
@@ -64,12 +66,12 @@ def recorded_offsets(summaries: list[tuple[int, dict[str, str]]]) -> dict[int, i
     return best
 
 
-def repair(emu: Emulator) -> int:
+def repair(emu: Engine) -> int:
     """Move streams forward to the offsets recorded in Iceberg snapshots; how many moved.
 
     Runs in its own DuckDB transaction when a persistent emulator opens.
     """
-    from emulator.features.streams import objects
+    from emulator.core import stream_objects as objects
 
     tables = emu.catalog.objects(kind=ICEBERG_TABLE)
     if not tables:
@@ -78,7 +80,7 @@ def repair(emu: Emulator) -> int:
     emu.con.execute("BEGIN")
     try:
         for obj in tables:
-            store = emu.iceberg.store
+            store = emu.lake.store
             if not store.exists(obj.name):
                 continue
             summaries = store.snapshot_summaries(obj.name)

@@ -20,12 +20,12 @@ from icebridge.errors import IcebridgeError
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 FUNCTION = "SYSTEM$GET_ICEBERG_TABLE_INFORMATION"
 
 
-def table_information(emu: Emulator, text: str) -> str:
+def table_information(emu: Engine, text: str) -> str:
     """The function's JSON result for the table named ``text``."""
     try:
         name = ObjectName.parse(
@@ -36,7 +36,7 @@ def table_information(emu: Emulator, text: str) -> str:
     obj = emu.catalog.find(name)
     if obj is None or not _is_iceberg(obj):
         raise errors.object_does_not_exist(text, "Table")
-    location = emu.iceberg.store.metadata_location(obj.name)
+    location = emu.lake.store.metadata_location(obj.name)
     return json.dumps({"metadataLocation": location, "status": "success"}, separators=(",", ":"))
 
 
@@ -45,13 +45,13 @@ def _is_iceberg(obj: CatalogObject) -> bool:
     if obj.kind == ICEBERG_TABLE:
         return True
     if obj.kind == DYNAMIC_TABLE:
-        from emulator.features.dynamic.objects import spec_of
+        from emulator.core.dynamic_spec import spec_of
 
         return spec_of(obj).is_iceberg
     return False
 
 
-def rewrite_iceberg_functions(emu: Emulator, node: exp.Expression) -> exp.Expression:
+def rewrite_iceberg_functions(emu: Engine, node: exp.Expression) -> exp.Expression:
     """Statement rewriter: each call with a literal table name becomes its result."""
     if not any(str(n.this).upper() == FUNCTION for n in node.find_all(exp.Anonymous)):
         return node

@@ -15,18 +15,20 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core.catalog import CatalogObject
+from emulator.core.points import point_instant
+from emulator.features.iceberg_tables.session import iceberg_session
 from emulator.translate.relations import SCRATCH_PREFIX
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def relation(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expression:
+def relation(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expression:
     """The DuckDB relation for a reference to the Iceberg table ``obj``."""
     if table.args.get("changes"):
         raise errors.unsupported(f"CHANGES on Iceberg table {obj.name.sql()}")
-    override = emu.iceberg.read_overrides.get(obj.id)
-    store = emu.iceberg.store
+    override = iceberg_session(emu).read_overrides.get(obj.id)
+    store = emu.lake.store
     point = table.args.get("when")
     if override is not None and point is None:
         rel: exp.Expression = override
@@ -57,19 +59,16 @@ def relation(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Express
     )
 
 
-def snapshot_at_point(emu: Emulator, obj: CatalogObject, point: exp.HistoricalData) -> int | None:
+def snapshot_at_point(emu: Engine, obj: CatalogObject, point: exp.HistoricalData) -> int | None:
     """The snapshot an AT | BEFORE (TIMESTAMP | OFFSET) clause designates."""
-    from emulator.features.streams.time_travel import _instant, _offset
-
     which = str(point.this).upper()
     kind = str(point.args.get("kind")).upper()
     if kind not in ("TIMESTAMP", "OFFSET"):
         raise errors.unsupported(f"{which} ({kind} => …) on Iceberg table {obj.name.sql()}")
     now = emu.now
-    value = point.expression
-    instant = _instant(emu, value, now) if kind == "TIMESTAMP" else _offset(emu, value, now)
+    instant = point_instant(emu, kind, point.expression)
     if which == "BEFORE":
         instant -= timedelta(microseconds=1)
     if instant > now or instant < now - timedelta(days=obj.retention_days):
         raise errors.time_travel_not_available(str(obj.name))
-    return emu.iceberg.store.snapshot_at(obj.name, instant)
+    return emu.lake.store.snapshot_at(obj.name, instant)

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+from sqlglot import exp
 
-from emulator.api.emulator import Outcome
-from emulator.core.catalog import CatalogObject
+from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
+from emulator.core.engine import Handler, Outcome
+from emulator.core.listing import like_filter, scoped_objects
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 OWNER = "ACCOUNTADMIN"
 _STRING_COLUMNS = (
@@ -35,14 +37,8 @@ _STRING_COLUMNS = (
 )
 
 
-def row_count(emu: Emulator, obj: CatalogObject) -> int:
-    """Rows of the current snapshot (from its summary, no data read)."""
-    summary = emu.iceberg.store.current_summary(obj.name)
-    return int(summary.get("total-records", "0"))
-
-
 def show_iceberg_tables(
-    emu: Emulator, objs: list[CatalogObject], like: Callable[[str], bool]
+    emu: Engine, objs: list[CatalogObject], like: Callable[[str], bool]
 ) -> Outcome:
     """One row per Iceberg table, ordered by database, schema and name."""
     rows: list[dict[str, Any]] = []
@@ -79,3 +75,15 @@ def show_iceberg_tables(
     schema = pa.schema(fields)
     table = pa.Table.from_pylist(rows, schema=schema)
     return Outcome(table, table.num_rows)
+
+
+def routed_show(native: Handler) -> Handler:
+    """SHOW ICEBERG TABLES lists Iceberg tables only; SHOW TABLES stays ``native``."""
+
+    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+        if not node.args.get("iceberg"):
+            return native(emu, node, sql)
+        objects = scoped_objects(emu, node, ICEBERG_TABLE)
+        return show_iceberg_tables(emu, objects, like_filter(node.args.get("like")))
+
+    return run

@@ -1,4 +1,4 @@
-"""Streams on Iceberg tables: a :class:`~emulator.features.streams.reader.ChangeSource` that diffs
+"""Streams on Iceberg tables: a :class:`~emulator.core.changes.ChangeSource` that diffs
 snapshots.
 
 Snowflake allows standard and append-only streams on Snowflake-managed Iceberg tables
@@ -23,20 +23,20 @@ from typing import TYPE_CHECKING
 
 from emulator import errors
 from emulator.core.catalog import CatalogObject
+from emulator.core.changes import ACTION, ISUPDATE, ROW_ID_COLUMN, q
 from emulator.features.iceberg_tables.exactly_once import TABLE_VERSION
-from emulator.features.streams.reader import ACTION, ISUPDATE, ROW_ID_COLUMN, q
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
 class IcebergSource:
     """The change source of an Iceberg table (see the module docstring)."""
 
-    def __init__(self, emu: Emulator, obj: CatalogObject) -> None:
+    def __init__(self, emu: Engine, obj: CatalogObject) -> None:
         self.emu = emu
         self.obj = obj
-        self.store = emu.iceberg.store
+        self.store = emu.lake.store
         self.columns = [c.name for c in emu.catalog.columns(obj.id)]
         schema = self.store._table(obj.name).schema()
         self.keys = sorted(schema.identifier_field_names())

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from sqlglot import exp
 
-from emulator.features.streams import objects, statements
+from emulator.core import stream_objects as objects
+from emulator.features.streams import statements
 from emulator.features.streams.probe import StreamProbe
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: Statement kinds (``Kind.name``) whose stream reads consume.
 _CONSUMING = {"INSERT", "UPDATE", "DELETE", "MERGE"}
@@ -33,7 +34,7 @@ _CONSUMING = {"INSERT", "UPDATE", "DELETE", "MERGE"}
 class StreamTracker:
     """Per-session record of stream reads and pending offset moves."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Engine) -> None:
         self.emu = emu
         self._statement: exp.Expression | None = None
         self._query_id: str | None = None
@@ -45,7 +46,6 @@ class StreamTracker:
         self._pending: dict[int, int] = {}
         # cached SYSTEM$STREAM_HAS_DATA; its deferred touches are written before commits
         self.probe = StreamProbe(emu)
-        emu.close_hooks.append(self.probe.flush)
 
     def start(self, statement: exp.Expression | None, query_id: str | None = None) -> None:
         """A statement begins: forget the reads of the previous one and drop their data."""
@@ -122,3 +122,10 @@ class StreamTracker:
                 continue  # dropped by the same transaction
             objects.save_offset(self.emu, stream, max(end, stream.offset), consumed_at=now)
             purge_after_consumption(self.emu, stream.base_id)
+
+
+def tracker_of(emu: Engine) -> StreamTracker:
+    """The stream tracker installed in ``emu`` (:mod:`emulator.features.streams.feature`)."""
+    tracker = emu.registry.service(StreamTracker)
+    assert tracker is not None, "the streams feature is not installed"
+    return tracker

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import Outcome, status
+from emulator.core import change_history as history
 from emulator.core.catalog import DYNAMIC_TABLE, ICEBERG_TABLE, STREAM, TABLE, VIEW, CatalogObject
+from emulator.core.changes import source_for
 from emulator.core.create_target import create_target
+from emulator.core.engine import Outcome, status
 from emulator.core.resolve import written_parts
-from emulator.features.streams import history
-from emulator.features.streams.objects import STREAM_TYPE, properties
-from emulator.features.streams.reader import source_for
+from emulator.core.stream_objects import STREAM_TYPE, properties
 from emulator.features.streams.time_travel import point_version, stream_by_text
 from emulator.features.streams.views import check_view_supported
 from icebridge.errors import SqlError
@@ -30,10 +30,10 @@ from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_stream import CreateStream
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def run_create_stream(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_create_stream(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """Create (or replace) a stream; see the module docstring."""
     assert isinstance(node, CreateStream)
     name = emu.resolver.object_name(node.stream, "CREATE STREAM")
@@ -120,7 +120,7 @@ def _wrong_kind(found: str, specified: str) -> SqlError:
 def _check_dynamic_source(node: CreateStream, source: CatalogObject) -> None:
     """Streams on dynamic tables are standard streams on incrementally refreshed tables
     (https://docs.snowflake.com/en/user-guide/dynamic-tables/streams-on-dts)."""
-    from emulator.features.dynamic.objects import spec_of
+    from emulator.core.dynamic_spec import spec_of
 
     if node.mode != "DEFAULT":
         raise errors.generic(
@@ -139,7 +139,7 @@ def _check_dynamic_source(node: CreateStream, source: CatalogObject) -> None:
 
 
 def _offset(
-    emu: Emulator,
+    emu: Engine,
     node: CreateStream,
     source: CatalogObject,
     base: CatalogObject,
@@ -180,7 +180,8 @@ def _offset(
     return point_version(emu, base, point)
 
 
-def run_drop_stream(emu: Emulator, node: exp.Drop) -> Outcome:
+def run_drop_stream(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    assert isinstance(node, exp.Drop)
     """DROP STREAM [IF EXISTS] s."""
     tables = node.args.get("tables") or [node.this]
     target = tables[0]

@@ -21,14 +21,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from emulator import errors
+from emulator.core import stream_objects as objects
 from emulator.core.catalog import DYNAMIC_TABLE, STREAM, CatalogObject
-from emulator.features.streams import objects
-from emulator.features.streams.objects import Stream
-from emulator.features.streams.reader import ChangeSource
+from emulator.core.changes import ChangeSource
+from emulator.core.stream_objects import Stream
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: A deferred touch is written at once when the stored staleness base is this old.
 WRITE_THROUGH = timedelta(days=1)
@@ -44,7 +44,7 @@ class _Entry:
 class StreamProbe:
     """Per-emulator cache of stream metadata and of pending staleness touches."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Engine) -> None:
         self.emu = emu
         self._generation: int | None = None
         self._entries: dict[ObjectName, _Entry] = {}

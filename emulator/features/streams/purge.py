@@ -14,16 +14,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from emulator.core import change_history as history
 from emulator.core.catalog import DYNAMIC_TABLE, META_SCHEMA, STREAM, CatalogObject, utc_naive
-from emulator.features.streams import history, view_points
-from emulator.features.streams.objects import from_object
-from emulator.features.streams.reader import q
+from emulator.core.changes import q
+from emulator.core.stream_objects import from_object
+from emulator.features.streams import view_points
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def horizon(emu: Emulator, source: CatalogObject) -> int | None:
+def horizon(emu: Engine, source: CatalogObject) -> int | None:
     """The newest version no reader can ask for an older image than; None: keep all."""
     offsets: list[int] = []
     for obj in emu.catalog.objects(kind=STREAM):
@@ -47,10 +48,10 @@ def horizon(emu: Emulator, source: CatalogObject) -> int | None:
     return min([window, *offsets])
 
 
-def _dynamic_reads(emu: Emulator, source: CatalogObject) -> list[int]:
+def _dynamic_reads(emu: Engine, source: CatalogObject) -> list[int]:
     """The versions of ``source`` dynamic tables last refreshed from: their next incremental
     refresh reads the changes after it, so compaction must not pass it (or they recompute)."""
-    from emulator.features.dynamic.objects import spec_of
+    from emulator.core.dynamic_spec import spec_of
 
     key = str(source.id)
     return [
@@ -60,7 +61,7 @@ def _dynamic_reads(emu: Emulator, source: CatalogObject) -> list[int]:
     ]
 
 
-def purge(emu: Emulator, source: CatalogObject) -> int:
+def purge(emu: Engine, source: CatalogObject) -> int:
     """Compact ``source``'s log up to its horizon; returns the number of records deleted."""
     if not source.change_tracking:
         return 0
@@ -83,7 +84,7 @@ def purge(emu: Emulator, source: CatalogObject) -> int:
     return int(row[0]) if row else 0
 
 
-def purge_after_consumption(emu: Emulator, source_id: int) -> None:
+def purge_after_consumption(emu: Engine, source_id: int) -> None:
     """Compact the log of a stream's source after its offset moved."""
     source = emu.catalog.by_id(source_id)
     if source is not None and source.change_tracking and source.base_name is not None:

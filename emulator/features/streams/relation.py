@@ -16,13 +16,14 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core.catalog import DYNAMIC_TABLE, STREAM, TABLE, CatalogObject
-from emulator.features.streams.objects import from_object
-from emulator.features.streams.reader import BEGINNING, NativeSource, source_for
+from emulator.core.changes import BEGINNING, NativeSource, source_for
+from emulator.core.stream_objects import from_object
+from emulator.features.streams.consume import tracker_of
 from emulator.features.streams.staleness import require_source, stream_reader
 from emulator.features.streams.time_travel import point_version
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
 def is_history_reference(obj: CatalogObject, table: exp.Table) -> bool:
@@ -30,7 +31,7 @@ def is_history_reference(obj: CatalogObject, table: exp.Table) -> bool:
     return obj.kind == STREAM or bool(table.args.get("changes") or table.args.get("when"))
 
 
-def relation(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expression:
+def relation(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expression:
     """The DuckDB relation for a stream read, a CHANGES clause or a time-travel read."""
     if obj.kind == STREAM:
         if table.args.get("changes") or table.args.get("when"):
@@ -50,7 +51,7 @@ def relation(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Express
     return _materialise(emu, f"__ib_at_{obj.id}_{version}", sql, table)
 
 
-def _stream(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expression:
+def _stream(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expression:
     stream = from_object(obj)
     source = require_source(emu, stream)
     reader = stream_reader(emu, stream, source)
@@ -58,7 +59,7 @@ def _stream(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expressi
     start = BEGINNING if stream.initial_rows else stream.offset
     name = f"__ib_stream_{stream.id}"
     plain = reader.insert_delta_sql(start, end) if isinstance(reader, NativeSource) else None
-    emu.streams.read(stream.id, end)
+    tracker_of(emu).read(stream.id, end)
     if plain is not None:
         # Insert-only deltas are a filter on log versions that no later write can change
         # (new records get newer versions), so a view reads them once, in the consuming
@@ -69,7 +70,7 @@ def _stream(emu: Emulator, obj: CatalogObject, table: exp.Table) -> exp.Expressi
 
 
 def _changes(
-    emu: Emulator, obj: CatalogObject, table: exp.Table, changes: exp.Changes
+    emu: Engine, obj: CatalogObject, table: exp.Table, changes: exp.Changes
 ) -> exp.Expression:
     """``CHANGES(INFORMATION => DEFAULT | APPEND_ONLY) AT|BEFORE(…) [END(…)]``: read-only,
     END inclusive, now without END (https://docs.snowflake.com/en/sql-reference/constructs/changes)."""
@@ -98,13 +99,13 @@ def _changes(
 
 
 def _materialise(
-    emu: Emulator, name: str, sql: str, table: exp.Table, *, view: bool = False
+    emu: Engine, name: str, sql: str, table: exp.Table, *, view: bool = False
 ) -> exp.Expression:
     kind = "VIEW" if view else "TABLE"
     with contextlib.suppress(duckdb.Error):  # the name may hold the other kind
         emu.con.execute(f"DROP {'TABLE' if view else 'VIEW'} IF EXISTS {_ident(name)}")
     emu.con.execute(f"CREATE OR REPLACE TEMP {kind} {_ident(name)} AS {sql}")
-    emu.streams.materialised(_ident(name))
+    tracker_of(emu).materialised(_ident(name))
     alias = table.args.get("alias")
     if alias is None:
         alias = exp.TableAlias(this=exp.to_identifier(table.name, quoted=True))

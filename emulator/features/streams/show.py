@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from sqlglot import exp
 
-from emulator.api.emulator import Outcome
 from emulator.core.catalog import STREAM, CatalogObject
+from emulator.core.engine import Outcome
 from emulator.core.resolve import written_parts
+from emulator.core.stream_objects import STREAM_TYPE, Stream, from_object
 from emulator.features.streams import view_points
-from emulator.features.streams.objects import STREAM_TYPE, Stream, from_object
 from emulator.features.streams.staleness import is_stale, live_source, stale_time
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 OWNER = "ACCOUNTADMIN"
 COLUMNS = [
@@ -49,7 +49,7 @@ _TYPES: dict[str, pa.DataType] = {
 }
 
 
-def row(emu: Emulator, obj: CatalogObject) -> dict[str, Any]:
+def row(emu: Engine, obj: CatalogObject) -> dict[str, Any]:
     """One SHOW STREAMS row."""
     stream = from_object(obj)
     source = live_source(emu, stream)
@@ -95,7 +95,7 @@ def _like(pattern: exp.Expression | None) -> Any:
     return lambda name: compiled.match(name.upper()) is not None
 
 
-def _scoped(emu: Emulator, node: exp.Expression) -> list[CatalogObject]:
+def _scoped(emu: Engine, node: exp.Expression) -> list[CatalogObject]:
     scope = node.args.get("scope")
     scope_kind = str(node.args.get("scope_kind") or "").upper()
     if isinstance(scope, exp.Table):
@@ -111,7 +111,7 @@ def _scoped(emu: Emulator, node: exp.Expression) -> list[CatalogObject]:
     return emu.catalog.objects(database=emu.state.database, schema=emu.state.schema, kind=STREAM)
 
 
-def run_show_streams(emu: Emulator, node: exp.Expression) -> Outcome:
+def run_show_streams(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """SHOW [TERSE] STREAMS [LIKE '…'] [IN ACCOUNT | DATABASE d | SCHEMA s]."""
     like = _like(node.args.get("like"))
     rows = [row(emu, o) for o in _scoped(emu, node) if like(o.name.name)]
@@ -120,7 +120,7 @@ def run_show_streams(emu: Emulator, node: exp.Expression) -> Outcome:
     return Outcome(result, result.num_rows)
 
 
-def run_describe_stream(emu: Emulator, node: exp.Expression) -> Outcome:
+def run_describe_stream(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """DESCRIBE STREAM s: the SHOW STREAMS row of one stream."""
     target = node.this
     assert isinstance(target, exp.Table)

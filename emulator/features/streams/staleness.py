@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING, Literal
 
 from emulator import errors
 from emulator.core.catalog import DYNAMIC_TABLE, ICEBERG_TABLE, TABLE, VIEW, CatalogObject
-from emulator.features.streams.objects import Stream, stale_after
-from emulator.features.streams.reader import BEGINNING, ChangeSource, source_for
+from emulator.core.changes import BEGINNING, ChangeSource, source_for
+from emulator.core.stream_objects import Stream, stale_after
+from emulator.features.streams.consume import tracker_of
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: Kinds of table a stream can read (its source or its view's table).
 _SOURCE_KINDS = (TABLE, ICEBERG_TABLE, DYNAMIC_TABLE)
 
 
-def live_source(emu: Emulator, stream: Stream) -> CatalogObject | None:
+def live_source(emu: Engine, stream: Stream) -> CatalogObject | None:
     """The table feeding the stream (its source, or its view's table), or None when the
     source or that table was dropped or replaced."""
     if stream.tracking_reset:
@@ -43,7 +44,7 @@ def live_source(emu: Emulator, stream: Stream) -> CatalogObject | None:
     return base
 
 
-def stream_reader(emu: Emulator, stream: Stream, base: CatalogObject) -> ChangeSource:
+def stream_reader(emu: Engine, stream: Stream, base: CatalogObject) -> ChangeSource:
     """The change source a stream reads: its table, or its view over ``base``."""
     if stream.base_id == stream.source_id:
         return source_for(emu, base)
@@ -54,20 +55,20 @@ def stream_reader(emu: Emulator, stream: Stream, base: CatalogObject) -> ChangeS
     return ViewSource(emu, view, base)
 
 
-def stale_time(emu: Emulator, stream: Stream, source: CatalogObject | None) -> datetime:
+def stale_time(emu: Engine, stream: Stream, source: CatalogObject | None) -> datetime:
     """STALE_AFTER, counting a staleness touch not yet written (:mod:`probe`)."""
-    base = emu.streams.probe.stale_base(stream)
+    base = tracker_of(emu).probe.stale_base(stream)
     return stale_after(replace(stream, stale_base=base), source)
 
 
-def is_stale(emu: Emulator, stream: Stream) -> bool:
+def is_stale(emu: Engine, stream: Stream) -> bool:
     """SHOW STREAMS ``stale``: the source is gone or the clock is past STALE_AFTER."""
     source = live_source(emu, stream)
     return source is None or emu.now > stale_time(emu, stream, source)
 
 
 def require_source(
-    emu: Emulator, stream: Stream, source: CatalogObject | Literal[False] | None = False
+    emu: Engine, stream: Stream, source: CatalogObject | Literal[False] | None = False
 ) -> CatalogObject:
     """The source of a readable stream (looked up unless given); the stale error otherwise."""
     if source is False:
@@ -78,7 +79,7 @@ def require_source(
 
 
 def has_data(
-    emu: Emulator,
+    emu: Engine,
     stream: Stream,
     *,
     source: CatalogObject | Literal[False] | None = False,
@@ -101,5 +102,5 @@ def has_data(
         base = table.base().sql("duckdb")
         found = emu.con.execute(f"SELECT 1 FROM {base} LIMIT 1").fetchone() is not None
     if not found:
-        emu.streams.probe.touch(stream, emu.now)
+        tracker_of(emu).probe.touch(stream, emu.now)
     return found

@@ -16,13 +16,13 @@ from emulator import errors
 from emulator.core.catalog import META_SCHEMA, CatalogObject
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 TABLE_NAME = f"{META_SCHEMA}.statement_versions"
 SEQUENCE = f"{META_SCHEMA}.statement_seq"
 
 
-def record(emu: Emulator, query_id: str, written: dict[int, int]) -> None:
+def record(emu: Engine, query_id: str, written: dict[int, int]) -> None:
     """Record the versions a successful statement wrote (inside its transaction)."""
     if not written:
         return
@@ -39,9 +39,7 @@ def record(emu: Emulator, query_id: str, written: dict[int, int]) -> None:
     )
 
 
-def version_at_statement(
-    emu: Emulator, source: CatalogObject, query_id: str, *, before: bool
-) -> int:
+def version_at_statement(emu: Engine, source: CatalogObject, query_id: str, *, before: bool) -> int:
     """The version of ``source`` at (after) or before the statement ``query_id``."""
     known = emu.con.execute(
         "SELECT 1 FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",

@@ -13,24 +13,25 @@ pay for a log.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import change_history as history
 from emulator.core.catalog import META_SCHEMA, STREAM, CatalogObject, utc_naive
-from emulator.features.streams import history
-from emulator.features.streams.objects import Stream, from_object
+from emulator.core.points import point_instant
+from emulator.core.stream_objects import Stream, from_object
 from emulator.features.streams.statements import version_at_statement
 from icebridge.errors import IcebridgeError
 from icebridge.sql.identifiers import split_name
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
-def point_version(emu: Emulator, source: CatalogObject, point: exp.HistoricalData) -> int:
+def point_version(emu: Engine, source: CatalogObject, point: exp.HistoricalData) -> int:
     """The source version an ``AT``/``BEFORE``/``END`` clause designates."""
     which = str(point.this).upper()
     kind = str(point.args.get("kind")).upper()
@@ -59,12 +60,11 @@ def point_version(emu: Emulator, source: CatalogObject, point: exp.HistoricalDat
         return version
     if kind not in ("TIMESTAMP", "OFFSET"):
         raise errors.unsupported(f"{which} ({kind} => …)")
-    now = emu.now
-    instant = _instant(emu, value, now) if kind == "TIMESTAMP" else _offset(emu, value, now)
+    instant = point_instant(emu, kind, value)
     return version_at(emu, source, instant, before=which == "BEFORE")
 
 
-def version_at(emu: Emulator, source: CatalogObject, instant: datetime, *, before: bool) -> int:
+def version_at(emu: Engine, source: CatalogObject, instant: datetime, *, before: bool) -> int:
     """The last version committed at (or, ``before``, strictly before) ``instant``."""
     now = emu.now
     window = timedelta(days=source.retention_days)
@@ -84,7 +84,7 @@ def version_at(emu: Emulator, source: CatalogObject, instant: datetime, *, befor
     return version
 
 
-def stream_by_text(emu: Emulator, text: str) -> Stream:
+def stream_by_text(emu: Engine, text: str) -> Stream:
     """A stream named in a string literal ('s', 'db.s.name', '"Quoted"' keep their case)."""
     try:
         parts = split_name(text, what="stream name")
@@ -100,22 +100,3 @@ def stream_by_text(emu: Emulator, text: str) -> Stream:
     )
     obj = emu.resolver.require(table, "SELECT", (STREAM,), label="Stream")
     return from_object(obj)
-
-
-def _instant(emu: Emulator, value: exp.Expression, now: datetime) -> datetime:
-    duck = emu.translate(exp.select(exp.cast(value.copy(), "TIMESTAMPTZ")))
-    # Epoch microseconds avoid DuckDB's Python time-zone conversion.
-    row = emu.con.execute(
-        f"SELECT epoch_us(__ib_ts) FROM ({duck.sql(dialect='duckdb')}) AS __ib_point(__ib_ts)"
-    ).fetchone()
-    if row is None or row[0] is None:
-        raise errors.timestamp_not_recognized(value.sql("snowflake"))
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(row[0]))
-
-
-def _offset(emu: Emulator, value: exp.Expression, now: datetime) -> datetime:
-    duck = emu.translate(exp.select(value.copy()))
-    row = emu.con.execute(duck.sql(dialect="duckdb")).fetchone()
-    if row is None or row[0] is None:
-        raise errors.numeric_not_recognized(value.sql("snowflake"))
-    return now + timedelta(seconds=float(row[0]))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator.core.catalog import ROW_ID, CatalogObject
-from emulator.features.streams.reader import (
+from emulator.core.changes import (
     ACTION,
     BEGINNING,
     ISUPDATE,
@@ -37,7 +37,7 @@ from emulator.features.streams.view_points import point_for, require_versions
 from emulator.features.streams.view_shape import PLACEHOLDER, ViewShape, rid_name, view_shape
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 _ID = "__ib_id"
 
@@ -45,7 +45,7 @@ _ID = "__ib_id"
 class _Images:
     """The CTEs of one base table between two versions (named after the table id)."""
 
-    def __init__(self, emu: Emulator, table: CatalogObject, start: int, end: int) -> None:
+    def __init__(self, emu: Engine, table: CatalogObject, start: int, end: int) -> None:
         self.table = emu.catalog.by_id(table.id) or table  # the shape may be cached
         self.start = start
         self.end = end
@@ -107,10 +107,10 @@ class _Images:
 
 
 class JoinViewSource:
-    """A :class:`~emulator.features.streams.reader.ChangeSource` for a view over several table
+    """A :class:`~emulator.core.changes.ChangeSource` for a view over several table
     references; its versions are view points (:mod:`emulator.features.streams.view_points`)."""
 
-    def __init__(self, emu: Emulator, view: CatalogObject, shape: ViewShape | None = None) -> None:
+    def __init__(self, emu: Engine, view: CatalogObject, shape: ViewShape | None = None) -> None:
         self.emu = emu
         self.view = view
         self.shape = shape or view_shape(emu, view)

@@ -17,19 +17,19 @@ from emulator import errors
 from emulator.core.catalog import META_SCHEMA, TABLE, VIEW, CatalogObject
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 TABLE_NAME = f"{META_SCHEMA}.view_points"
 
 
-def _ensure(emu: Emulator) -> None:
+def _ensure(emu: Engine) -> None:
     emu.con.execute(
         f"CREATE TABLE IF NOT EXISTS {TABLE_NAME} "
         "(view_id BIGINT, point BIGINT, base_id BIGINT, version BIGINT)"
     )
 
 
-def _latest(emu: Emulator, view_id: int) -> tuple[int, dict[int, int]] | None:
+def _latest(emu: Engine, view_id: int) -> tuple[int, dict[int, int]] | None:
     row = emu.con.execute(
         f"SELECT max(point) FROM {TABLE_NAME} WHERE view_id = ?", [view_id]
     ).fetchone()
@@ -39,7 +39,7 @@ def _latest(emu: Emulator, view_id: int) -> tuple[int, dict[int, int]] | None:
     return point, versions_at(emu, view_id, point)
 
 
-def versions_at(emu: Emulator, view_id: int, point: int) -> dict[int, int]:
+def versions_at(emu: Engine, view_id: int, point: int) -> dict[int, int]:
     """Base table id -> version named by ``point`` of the view ``view_id``."""
     _ensure(emu)
     rows = emu.con.execute(
@@ -49,7 +49,7 @@ def versions_at(emu: Emulator, view_id: int, point: int) -> dict[int, int]:
     return {int(b): int(v) for b, v in rows}
 
 
-def point_for(emu: Emulator, view_id: int, versions: dict[int, int]) -> int:
+def point_for(emu: Engine, view_id: int, versions: dict[int, int]) -> int:
     """The point naming ``versions`` (the latest one, or a new one when a table moved on)."""
     _ensure(emu)
     latest = _latest(emu, view_id)
@@ -63,7 +63,7 @@ def point_for(emu: Emulator, view_id: int, versions: dict[int, int]) -> int:
     return point
 
 
-def live_bases(emu: Emulator, view: CatalogObject) -> list[CatalogObject] | None:
+def live_bases(emu: Engine, view: CatalogObject) -> list[CatalogObject] | None:
     """The view's base tables as its streams recorded them, or None when one of them was
     dropped or replaced (the stream is stale then, as for a table stream)."""
     _ensure(emu)
@@ -79,7 +79,7 @@ def live_bases(emu: Emulator, view: CatalogObject) -> list[CatalogObject] | None
     return bases
 
 
-def require_versions(emu: Emulator, view: CatalogObject, point: int) -> dict[int, int]:
+def require_versions(emu: Engine, view: CatalogObject, point: int) -> dict[int, int]:
     """:func:`versions_at`, failing when the point is unknown (never recorded or rolled back)."""
     versions = versions_at(emu, view.id, point)
     if not versions:
@@ -91,7 +91,7 @@ def require_versions(emu: Emulator, view: CatalogObject, point: int) -> dict[int
     return versions
 
 
-def base_table_names(emu: Emulator, stream_source: CatalogObject | None) -> str:
+def base_table_names(emu: Engine, stream_source: CatalogObject | None) -> str:
     """SHOW STREAMS ``base_tables`` of a stream on a view over several tables: the live
     underlying tables, comma-separated ("" for other streams)."""
     if stream_source is None or stream_source.kind != VIEW:
@@ -106,11 +106,11 @@ def base_table_names(emu: Emulator, stream_source: CatalogObject | None) -> str:
     return ", ".join(names)
 
 
-def table_offsets(emu: Emulator, table_id: int) -> list[int]:
+def table_offsets(emu: Engine, table_id: int) -> list[int]:
     """The versions of table ``table_id`` that streams on views over several tables still
     read from (their offsets); the table's log must keep the images they need."""
     from emulator.core.catalog import STREAM
-    from emulator.features.streams.objects import from_object
+    from emulator.core.stream_objects import from_object
 
     out: list[int] = []
     for obj in emu.catalog.objects(kind=STREAM):

@@ -21,7 +21,7 @@ from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject
 from icebridge.errors import UnsupportedError
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: Placeholder relation name of occurrence ``k`` (replaced by an image when reading).
 PLACEHOLDER = "__ib_o{}"
@@ -61,7 +61,7 @@ def _not_tracked(view: CatalogObject, what: str) -> UnsupportedError:
 
 
 class _Builder:
-    def __init__(self, emu: Emulator, view: CatalogObject) -> None:
+    def __init__(self, emu: Engine, view: CatalogObject) -> None:
         self.emu = emu
         self.view = view
         self.tables: list[CatalogObject] = []
@@ -175,7 +175,7 @@ def _branches(query: exp.Expression | exp.Query, view: CatalogObject) -> list[ex
     raise _not_tracked(view, query.key.upper())
 
 
-def view_shape(emu: Emulator, view: CatalogObject) -> ViewShape:
+def view_shape(emu: Engine, view: CatalogObject) -> ViewShape:
     """The tracked shape of ``view``; raises unsupported for shapes the reader cannot track."""
     builder = _Builder(emu, view)
     tree = builder.translated(view, 0)

@@ -16,12 +16,12 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core.catalog import TABLE, CatalogObject
-from emulator.features.streams.reader import ACTION, ISUPDATE, ROW_ID_COLUMN, NativeSource, q
+from emulator.core.changes import ACTION, ISUPDATE, ROW_ID_COLUMN, NativeSource, q
 from emulator.features.streams.view_shape import is_single_table
 from icebridge.sql.dialect import parse_one
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: Columns carrying the base row id and action through the view's SELECT.
 RID = "__ib_rid"
@@ -74,7 +74,7 @@ def view_query(view: CatalogObject) -> exp.Expression:
     return query
 
 
-def check_view_supported(emu: Emulator, view: CatalogObject) -> CatalogObject:
+def check_view_supported(emu: Engine, view: CatalogObject) -> CatalogObject:
     """What a stream on ``view`` tracks; raises for views a stream cannot be on.
 
     A projection / filter view over one table returns that table (its log is the stream's
@@ -100,8 +100,8 @@ def check_view_supported(emu: Emulator, view: CatalogObject) -> CatalogObject:
     return _track_join_view(emu, view)
 
 
-def _track_join_view(emu: Emulator, view: CatalogObject) -> CatalogObject:
-    from emulator.features.streams import history
+def _track_join_view(emu: Engine, view: CatalogObject) -> CatalogObject:
+    from emulator.core import change_history as history
     from emulator.features.streams.view_shape import view_shape
 
     shape = view_shape(emu, view)  # raises for shapes the reader cannot track
@@ -120,7 +120,7 @@ class ViewSource:
     view's SELECT, netted again (a row leaving the filter is a DELETE, entering it an
     INSERT, an update whose projected images are equal is nothing)."""
 
-    def __init__(self, emu: Emulator, view: CatalogObject, base: CatalogObject) -> None:
+    def __init__(self, emu: Engine, view: CatalogObject, base: CatalogObject) -> None:
         self.emu = emu
         self.view = view
         self.base = NativeSource(emu, base)

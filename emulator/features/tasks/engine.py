@@ -1,11 +1,12 @@
 """The task engine of one emulator: the task cache, the scheduled source and EXECUTE TASK.
 
-Installed by the session (``emu.tasks``); registered with ``emu.scheduler`` so that
+Installed by :mod:`emulator.features.tasks.feature` (``tasks_of(emu)``); registered with ``emu.scheduler`` so that
 ``emu.advance(...)`` fires every due root task in time order (ties by task name).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from emulator.core.scheduler import RunRecord
 from emulator.features.tasks import graph
 from emulator.features.tasks.history import History
-from emulator.features.tasks.objects import TaskDef, load_all, save
+from emulator.features.tasks.objects import STARTED, SUSPENDED, TaskDef, load_all, save
 from emulator.features.tasks.schedule import parse_schedule
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
 @dataclass
@@ -46,8 +47,10 @@ class _Pending:
 class TaskEngine:
     """Tasks of one emulator, cached in memory and invalidated by every task DDL."""
 
-    emu: Emulator
+    emu: Engine
     history: History
+    #: Runs one graph (:func:`emulator.features.tasks.runner.run_graph`, given at install).
+    run_graph: Callable[..., list[RunRecord]]
     bundle_2026_06: bool = False
     current: RunContext | None = None
     running: bool = False
@@ -91,8 +94,6 @@ class TaskEngine:
         return parse_schedule(task.schedule).next_after(task.resumed_at, after)
 
     def fire(self, at: datetime) -> list[RunRecord]:
-        from emulator.features.tasks.runner import run_graph
-
         records: list[RunRecord] = []
         due = sorted(
             (t for t in self.tasks.values() if self.next_tick(t, at - _EPSILON) == at),
@@ -101,7 +102,7 @@ class TaskEngine:
         for root in due:
             current = self.tasks.get(root.name)
             if current is not None and current.started:
-                records.extend(run_graph(self, current, at, "SCHEDULE"))
+                records.extend(self.run_graph(self, current, at, "SCHEDULE"))
         records.extend(self.drain())
         return records
 
@@ -117,15 +118,13 @@ class TaskEngine:
         return self.drain()
 
     def drain(self) -> list[RunRecord]:
-        from emulator.features.tasks.runner import run_graph
-
         records: list[RunRecord] = []
         while self.queue and not self.running:
             item = self.queue.pop(0)
             root = self.tasks.get(item.root)
             if root is not None:
                 records.extend(
-                    run_graph(
+                    self.run_graph(
                         self,
                         root,
                         self.emu.now,
@@ -143,12 +142,24 @@ class TaskEngine:
 _EPSILON = timedelta(microseconds=1)
 
 
-def install(emu: Emulator) -> TaskEngine:
-    """Create the engine, register it with the scheduler and the session hooks."""
-    from emulator.features.tasks import system_functions
-
-    engine = TaskEngine(emu, History(emu), bundle_2026_06="2026_06" in emu.behavior_change_bundles)
-    emu.scheduler.register(engine)
-    emu.statement_rewriters.append(system_functions.rewrite)
-    emu.close_hooks.append(engine.history.flush)
+def tasks_of(emu: Engine) -> TaskEngine:
+    """The task engine installed in ``emu`` (:mod:`emulator.features.tasks.feature`)."""
+    engine = emu.registry.service(TaskEngine)
+    assert engine is not None, "the tasks feature is not installed"
     return engine
+
+
+def resume(emu: Engine, task: TaskDef) -> TaskDef:
+    """Start a task; a root's interval schedule counts from now."""
+    started = task.replace(
+        state=STARTED, resumed_at=emu.now, graph_version=task.graph_version + 1, failures=0
+    )
+    tasks_of(emu).store(started)
+    return started
+
+
+def suspend(emu: Engine, task: TaskDef) -> TaskDef:
+    """Suspend a task (future runs cancelled; the failure count reset)."""
+    stopped = task.replace(state=SUSPENDED, suspended_on=emu.now, failures=0)
+    tasks_of(emu).store(stopped)
+    return stopped

@@ -19,7 +19,7 @@ import pyarrow as pa
 from emulator.core.catalog import META_SCHEMA, utc_aware, utc_naive
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: TASK_HISTORY output columns, in the documented order.
 COLUMNS = (
@@ -102,21 +102,27 @@ class HistoryRow:
         return cls(**data)
 
 
-class History:
-    """All recorded runs of one emulator, oldest first."""
+#: The metadata table runs are flushed to (created when the emulator installs).
+HISTORY_DDL = f"CREATE TABLE IF NOT EXISTS {META_SCHEMA}.task_history (seq BIGINT, row VARCHAR)"
 
-    def __init__(self, emu: Emulator) -> None:
+
+class History:
+    """All recorded runs of one emulator, oldest first (read from storage on first use)."""
+
+    def __init__(self, emu: Engine) -> None:
         self.emu = emu
-        self.rows: list[HistoryRow] = []
+        self._rows: list[HistoryRow] | None = None
         self._written = 0
-        emu.con.execute(
-            f"CREATE TABLE IF NOT EXISTS {META_SCHEMA}.task_history (seq BIGINT, row VARCHAR)"
-        )
-        stored = emu.con.execute(
-            f"SELECT row FROM {META_SCHEMA}.task_history ORDER BY seq"
-        ).fetchall()
-        self.rows = [HistoryRow.from_json(r[0]) for r in stored]
-        self._written = len(self.rows)
+
+    @property
+    def rows(self) -> list[HistoryRow]:
+        if self._rows is None:
+            stored = self.emu.con.execute(
+                f"SELECT row FROM {META_SCHEMA}.task_history ORDER BY seq"
+            ).fetchall()
+            self._rows = [HistoryRow.from_json(r[0]) for r in stored]
+            self._written = len(self._rows)
+        return self._rows
 
     def add(self, row: HistoryRow) -> None:
         self.rows.append(row)
@@ -124,21 +130,24 @@ class History:
     def flush(self) -> None:
         """Write rows not yet stored, in one transaction (later if a user transaction is
         open, so a ROLLBACK never takes history with it)."""
-        pending = self.rows[self._written :]
+        if self._rows is None:
+            return  # nothing read, nothing added
+        pending = self._rows[self._written :]
         if not pending or self.emu.in_transaction:
             return
         batch = pa.table(
             {
-                "seq": pa.array(range(self._written, len(self.rows)), pa.int64()),
+                "seq": pa.array(range(self._written, len(self._rows)), pa.int64()),
                 "row": pa.array([r.to_json() for r in pending], pa.string()),
             }
         )
         con = self.emu.con
         con.register("__ib_history_batch", batch)
         try:
-            con.execute("BEGIN")
-            con.execute(f"INSERT INTO {META_SCHEMA}.task_history SELECT * FROM __ib_history_batch")
-            con.execute("COMMIT")
+            with self.emu.transactions.unit():
+                con.execute(
+                    f"INSERT INTO {META_SCHEMA}.task_history SELECT * FROM __ib_history_batch"
+                )
         finally:
             con.unregister("__ib_history_batch")
-        self._written = len(self.rows)
+        self._written = len(self._rows)

@@ -17,7 +17,7 @@ from emulator.core.catalog import TASK, CatalogObject, utc_aware, utc_naive
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 STARTED = "started"
 SUSPENDED = "suspended"
@@ -135,7 +135,7 @@ def from_object(obj: CatalogObject) -> TaskDef:
     )
 
 
-def insert(emu: Emulator, task: TaskDef) -> None:
+def insert(emu: Engine, task: TaskDef) -> None:
     """Record a new task (the caller checked it does not exist)."""
     duck = emu.catalog.require_schema(task.name.database, task.name.schema)
     now = emu.now
@@ -162,7 +162,7 @@ def insert(emu: Emulator, task: TaskDef) -> None:
     )
 
 
-def save(emu: Emulator, task: TaskDef) -> None:
+def save(emu: Engine, task: TaskDef) -> None:
     """Write back a changed task."""
     obj = emu.catalog.find(task.name)
     if obj is None or obj.kind != TASK:
@@ -176,7 +176,7 @@ def save(emu: Emulator, task: TaskDef) -> None:
     )
 
 
-def load_all(emu: Emulator) -> dict[ObjectName, TaskDef]:
+def load_all(emu: Engine) -> dict[ObjectName, TaskDef]:
     """Every task in the catalog."""
     return {o.name: from_object(o) for o in emu.catalog.objects(kind=TASK)}
 

@@ -43,7 +43,7 @@ from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_task import ScriptBlock
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 SUCCEEDED = "SUCCEEDED"
 FAILED = "FAILED"
@@ -333,7 +333,7 @@ def _record(row: HistoryRow) -> RunRecord:
 
 
 class _Timer:
-    def __init__(self, emu: Emulator, seconds: float) -> None:
+    def __init__(self, emu: Engine, seconds: float) -> None:
         self.fired = False
 
         def interrupt() -> None:
@@ -348,7 +348,7 @@ class _Timer:
         self._timer.cancel()
 
 
-def _apply_parameters(emu: Emulator, task: TaskDef) -> None:
+def _apply_parameters(emu: Engine, task: TaskDef) -> None:
     """Session parameters set on the task (e.g. TIMEZONE) hold for its runs."""
     for name, value in task.parameters.items():
         if name in PARAMETER_DEFAULTS:
@@ -356,7 +356,7 @@ def _apply_parameters(emu: Emulator, task: TaskDef) -> None:
     emu.apply_timezone()
 
 
-def _timeout_timer(emu: Emulator, task: TaskDef) -> _Timer | None:
+def _timeout_timer(emu: Engine, task: TaskDef) -> _Timer | None:
     """USER_TASK_TIMEOUT_MS is enforced in real-time mode only (virtual runs take no time)."""
     if not emu.realtime_running or not task.timeout_ms:
         return None

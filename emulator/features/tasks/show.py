@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from sqlglot import exp
 
-from emulator.api.emulator import Outcome
+from emulator import errors
 from emulator.core.catalog import TASK, CatalogObject
+from emulator.core.engine import Outcome
+from emulator.core.listing import like_filter, outcome_of, scoped_objects
+from emulator.core.script import statement_name
 from emulator.features.tasks import graph
+from emulator.features.tasks.engine import tasks_of
 from emulator.features.tasks.objects import from_object
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 SHOW_COLUMNS = (
     "created_on",
@@ -45,9 +49,9 @@ SHOW_COLUMNS = (
 )
 
 
-def show_rows(emu: Emulator, objs: list[CatalogObject]) -> pa.Table:
+def show_rows(emu: Engine, objs: list[CatalogObject]) -> pa.Table:
     """SHOW TASKS / DESCRIBE TASK rows for the given catalog objects."""
-    tasks = emu.tasks.tasks
+    tasks = tasks_of(emu).tasks
     rows = []
     for obj in objs:
         task = tasks.get(obj.name) or from_object(obj)
@@ -97,8 +101,22 @@ def show_rows(emu: Emulator, objs: list[CatalogObject]) -> pa.Table:
     )
 
 
-def describe_task(emu: Emulator, target: exp.Table) -> Outcome:
+def describe_task(emu: Engine, target: exp.Table) -> Outcome:
     """DESCRIBE TASK: the SHOW TASKS row of one task."""
     obj = emu.resolver.require(target, "DESCRIBE TASK", (TASK,), label="Task")
     table = show_rows(emu, [obj])
     return Outcome(table, table.num_rows)
+
+
+def run_show_tasks(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """SHOW TASKS [LIKE '…'] [IN …] (https://docs.snowflake.com/en/sql-reference/sql/show-tasks)."""
+    like = like_filter(node.args.get("like"))
+    tasks = [o for o in scoped_objects(emu, node, TASK) if like(o.name.name)]
+    return outcome_of(show_rows(emu, tasks))
+
+
+def run_describe_task(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """DESCRIBE TASK <name>."""
+    if not isinstance(node.this, exp.Table):
+        raise errors.unsupported(statement_name(sql) + " TASK")
+    return describe_task(emu, node.this)

@@ -15,17 +15,17 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
-from emulator.api.emulator import SUCCESS, Outcome, status
 from emulator.core.catalog import TASK
+from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import written_parts
+from emulator.core.script import statement_name
 from emulator.features.tasks import graph, when
+from emulator.features.tasks.engine import resume, suspend, tasks_of
 from emulator.features.tasks.objects import (
     DEFAULT_SUSPEND_AFTER,
     DEFAULT_TIMEOUT_MS,
     INT_OPTIONS,
     OVERLAP_POLICIES,
-    STARTED,
-    SUSPENDED,
     TaskDef,
     check_int_option,
     from_object,
@@ -38,19 +38,19 @@ from icebridge.sql.nodes_common import int_value, option_name, stored_name, stri
 from icebridge.sql.nodes_task import AlterTask, Call, CreateTask, ExecuteTask
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 
 def _error(msg: str, errno: int = 2212, sqlstate: str = "42601") -> Exception:
     return errors.generic(f"SQL compilation error:\n{msg}", errno=errno, sqlstate=sqlstate)
 
 
-def _find(emu: Emulator, table: exp.Table, action: str, missing_ok: bool = False) -> TaskDef | None:
+def _find(emu: Engine, table: exp.Table, action: str, missing_ok: bool = False) -> TaskDef | None:
     obj = emu.resolver.lookup(table, action, (TASK,), missing_ok=missing_ok, label="Task")
-    return None if obj is None else emu.tasks.tasks.get(obj.name) or from_object(obj)
+    return None if obj is None else tasks_of(emu).tasks.get(obj.name) or from_object(obj)
 
 
-def _predecessor(emu: Emulator, table: exp.Table, action: str) -> TaskDef:
+def _predecessor(emu: Engine, table: exp.Table, action: str) -> TaskDef:
     task = _find(emu, table, action)
     assert task is not None
     return task
@@ -129,7 +129,7 @@ _UNSET_DEFAULTS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _check_shape(emu: Emulator, task: TaskDef) -> None:
+def _check_shape(emu: Engine, task: TaskDef) -> None:
     """A child or finalizer has no SCHEDULE; a finalizer has no predecessors."""
     if task.schedule and (task.predecessors or task.finalize):
         raise _error(
@@ -147,9 +147,9 @@ def _check_shape(emu: Emulator, task: TaskDef) -> None:
 # -- CREATE -----------------------------------------------------------------------------------
 
 
-def run_create_task(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_create_task(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, CreateTask)
-    engine = emu.tasks
+    engine = tasks_of(emu)
     engine.invalidate()
     name = emu.resolver.object_name(node.task, "CREATE TASK")
     emu.catalog.require_schema(name.database, name.schema)
@@ -197,25 +197,9 @@ def run_create_task(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
 # -- ALTER ------------------------------------------------------------------------------------
 
 
-def resume(emu: Emulator, task: TaskDef) -> TaskDef:
-    """Start a task; a root's interval schedule counts from now."""
-    started = task.replace(
-        state=STARTED, resumed_at=emu.now, graph_version=task.graph_version + 1, failures=0
-    )
-    emu.tasks.store(started)
-    return started
-
-
-def suspend(emu: Emulator, task: TaskDef) -> TaskDef:
-    """Suspend a task (future runs cancelled; the failure count reset)."""
-    stopped = task.replace(state=SUSPENDED, suspended_on=emu.now, failures=0)
-    emu.tasks.store(stopped)
-    return stopped
-
-
-def run_alter_task(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_alter_task(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     assert isinstance(node, AlterTask)
-    engine = emu.tasks
+    engine = tasks_of(emu)
     engine.invalidate()
     task = _find(emu, node.task, "ALTER TASK", missing_ok=node.if_exists)
     if task is None:
@@ -276,9 +260,9 @@ def run_alter_task(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
 # -- DROP / EXECUTE / CALL -----------------------------------------------------------------
 
 
-def drop_task(emu: Emulator, target: exp.Table, if_exists: bool) -> Outcome:
+def drop_task(emu: Engine, target: exp.Table, if_exists: bool) -> Outcome:
     """DROP TASK; children of the dropped task lose it as predecessor."""
-    engine = emu.tasks
+    engine = tasks_of(emu)
     engine.invalidate()
     obj = emu.resolver.lookup(target, "DROP TASK", (TASK,), missing_ok=if_exists, label="Task")
     if obj is None:
@@ -298,10 +282,10 @@ def drop_task(emu: Emulator, target: exp.Table, if_exists: bool) -> Outcome:
     return status(f"{obj.name.name} successfully dropped.")
 
 
-def run_execute_task(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_execute_task(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """EXECUTE TASK: run a standalone or root task once now, even while suspended."""
     assert isinstance(node, ExecuteTask)
-    engine = emu.tasks
+    engine = tasks_of(emu)
     engine.invalidate()
     task = _find(emu, node.task, "EXECUTE TASK")
     assert task is not None
@@ -325,8 +309,8 @@ def run_execute_task(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return status(f"Task {task.name.name} is scheduled to run immediately.")
 
 
-def _last_failed_group(emu: Emulator, root: TaskDef) -> str:
-    rows = [r for r in emu.tasks.history.rows if r.root_task_id == root.task_id]
+def _last_failed_group(emu: Engine, root: TaskDef) -> str:
+    rows = [r for r in tasks_of(emu).history.rows if r.root_task_id == root.task_id]
     if rows:
         last = rows[-1].graph_run_group_id
         if any(r.graph_run_group_id == last and r.state.startswith("FAILED") for r in rows):
@@ -338,7 +322,7 @@ def _last_failed_group(emu: Emulator, root: TaskDef) -> str:
     )
 
 
-def run_call(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_call(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """CALL SYSTEM$SET_RETURN_VALUE('...'); other procedures are not emulated."""
     assert isinstance(node, Call)
     from emulator.features.tasks.system_functions import SET_RETURN_VALUE, set_return_value
@@ -351,12 +335,21 @@ def run_call(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
     return Outcome(pa.table({SET_RETURN_VALUE: pa.array([None], pa.string())}))
 
 
-def run_task_ddl(emu: Emulator, node: exp.Expression, sql: str) -> Outcome:
+def run_task_ddl(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """CREATE TASK or ALTER TASK (the cache is reloaded if the statement fails)."""
     try:
         if isinstance(node, CreateTask):
             return run_create_task(emu, node, sql)
         return run_alter_task(emu, node, sql)
     except BaseException:
-        emu.tasks.invalidate()
+        tasks_of(emu).invalidate()
         raise
+
+
+def run_drop_task(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """DROP TASK [IF EXISTS] <name>."""
+    assert isinstance(node, exp.Drop)
+    target = (node.args.get("tables") or [node.this])[0]
+    if not isinstance(target, exp.Table):
+        raise errors.unsupported(statement_name(sql))
+    return drop_task(emu, target, bool(node.args.get("exists")))

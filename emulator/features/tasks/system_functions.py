@@ -24,20 +24,21 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.features.tasks import graph
+from emulator.features.tasks.engine import tasks_of
 from emulator.features.tasks.objects import STARTED
 from emulator.features.tasks.when import predecessor_value
 from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_task import AlterTask, CreateTask
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
     from emulator.features.tasks.engine import RunContext
 
 SET_RETURN_VALUE = "SYSTEM$SET_RETURN_VALUE"
 _MAX_RETURN_VALUE = 10 * 1024
 
 
-def rewrite(emu: Emulator, node: exp.Expression) -> exp.Expression:
+def rewrite(emu: Engine, node: exp.Expression) -> exp.Expression:
     """Replace task SYSTEM$ calls and task table functions in ``node``."""
     if isinstance(node, CreateTask | AlterTask):
         return node
@@ -77,8 +78,8 @@ def _literal(value: str | None) -> exp.Expression:
     return exp.Null() if value is None else exp.Literal.string(value)
 
 
-def _context(emu: Emulator, function: str) -> RunContext:
-    ctx = emu.tasks.current
+def _context(emu: Engine, function: str) -> RunContext:
+    ctx = tasks_of(emu).current
     if ctx is None:
         raise errors.generic(
             f"{function} can only be called from within a task run.",
@@ -88,11 +89,11 @@ def _context(emu: Emulator, function: str) -> RunContext:
     return ctx
 
 
-def runtime_info(emu: Emulator, args: list[Any]) -> str | None:
+def runtime_info(emu: Engine, args: list[Any]) -> str | None:
     """SYSTEM$TASK_RUNTIME_INFO."""
     ctx = _context(emu, "SYSTEM$TASK_RUNTIME_INFO")
     what = str(args[0]).upper() if args else ""
-    last = emu.tasks.last_success.get(ctx.root.name)
+    last = tasks_of(emu).last_success.get(ctx.root.name)
     values: dict[str, str | None] = {
         "CURRENT_TASK_NAME": str(ctx.task.name),
         "CURRENT_ROOT_TASK_NAME": str(ctx.root.name),
@@ -109,13 +110,13 @@ def runtime_info(emu: Emulator, args: list[Any]) -> str | None:
     return values[what]
 
 
-def get_predecessor_return_value(emu: Emulator, args: list[Any]) -> str | None:
+def get_predecessor_return_value(emu: Engine, args: list[Any]) -> str | None:
     """SYSTEM$GET_PREDECESSOR_RETURN_VALUE inside a task body."""
     ctx = _context(emu, "SYSTEM$GET_PREDECESSOR_RETURN_VALUE")
     return predecessor_value(ctx.predecessor_values, args[0] if args else None)
 
 
-def set_return_value(emu: Emulator, args: list[Any]) -> str | None:
+def set_return_value(emu: Engine, args: list[Any]) -> str | None:
     """SYSTEM$SET_RETURN_VALUE: at most 10 kB, read by the children of this run."""
     ctx = _context(emu, SET_RETURN_VALUE)
     value = "" if not args or args[0] is None else str(args[0])
@@ -125,9 +126,9 @@ def set_return_value(emu: Emulator, args: list[Any]) -> str | None:
     return None
 
 
-def get_task_graph_config(emu: Emulator, args: list[Any]) -> str | None:
+def get_task_graph_config(emu: Engine, args: list[Any]) -> str | None:
     """SYSTEM$GET_TASK_GRAPH_CONFIG: the run's CONFIG (or one key of it); NULL outside."""
-    ctx = emu.tasks.current
+    ctx = tasks_of(emu).current
     if ctx is None:
         return None
     if not args:
@@ -138,17 +139,17 @@ def get_task_graph_config(emu: Emulator, args: list[Any]) -> str | None:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def task_dependents_enable(emu: Emulator, args: list[Any]) -> str | None:
+def task_dependents_enable(emu: Engine, args: list[Any]) -> str | None:
     """Resume the named task and, recursively, every task that depends on it."""
     if not args or args[0] is None:
         raise errors.invalid_value("SYSTEM$TASK_DEPENDENTS_ENABLE", "NULL")
     database, schema = emu.state.database, emu.state.schema
     name = ObjectName.parse(str(args[0]), database=database, schema=schema)
-    engine = emu.tasks
+    engine = tasks_of(emu)
     task = engine.tasks.get(name)
     if task is None:
         raise errors.object_does_not_exist(str(args[0]), "Task")
-    from emulator.features.tasks.statements import resume
+    from emulator.features.tasks.engine import resume
 
     todo = [task, *graph.members(engine.tasks, task.name)[1:]]
     # Children first, the named task last (resuming a root starts its schedule).
@@ -159,7 +160,7 @@ def task_dependents_enable(emu: Emulator, args: list[Any]) -> str | None:
     return ""
 
 
-_FUNCTIONS: dict[str, Callable[[Emulator, list[Any]], str | None]] = {
+_FUNCTIONS: dict[str, Callable[[Engine, list[Any]], str | None]] = {
     "SYSTEM$TASK_RUNTIME_INFO": runtime_info,
     "SYSTEM$GET_PREDECESSOR_RETURN_VALUE": get_predecessor_return_value,
     SET_RETURN_VALUE: set_return_value,

@@ -23,11 +23,12 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core.resolve import stored
+from emulator.features.tasks.engine import tasks_of
 from emulator.features.tasks.history import COLUMNS, HistoryRow
 from emulator.translate.relations import SCRATCH_PREFIX
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 _ERROR_STATES = ("FAILED", "FAILED_AND_AUTO_SUSPENDED", "CANCELLED")
 _TIME_COLUMNS = ("SCHEDULED_TIME", "QUERY_START_TIME", "NEXT_SCHEDULED_TIME", "COMPLETED_TIME")
@@ -56,7 +57,7 @@ GRAPH_COLUMNS = (
 )
 
 
-def replace(emu: Emulator, call: exp.Anonymous) -> None:
+def replace(emu: Engine, call: exp.Anonymous) -> None:
     """Replace ``[db.]INFORMATION_SCHEMA.<fn>(...)`` inside ``TABLE(...)`` by a relation."""
     database = _database(emu, call)
     args = _arguments(emu, call)
@@ -80,7 +81,7 @@ def replace(emu: Emulator, call: exp.Anonymous) -> None:
         holder.replace(relation)
 
 
-def _database(emu: Emulator, call: exp.Anonymous) -> str:
+def _database(emu: Engine, call: exp.Anonymous) -> str:
     parent = call.parent
     if isinstance(parent, exp.Dot) and isinstance(parent.this, exp.Dot):
         database = stored(parent.this.this)
@@ -91,7 +92,7 @@ def _database(emu: Emulator, call: exp.Anonymous) -> str:
     return emu.state.database
 
 
-def _arguments(emu: Emulator, call: exp.Anonymous) -> dict[str, Any]:
+def _arguments(emu: Engine, call: exp.Anonymous) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for arg in call.expressions:
         if not isinstance(arg, exp.Kwarg):
@@ -106,7 +107,7 @@ def _arguments(emu: Emulator, call: exp.Anonymous) -> dict[str, Any]:
     return out
 
 
-def _instant(value: Any, emu: Emulator) -> datetime:
+def _instant(value: Any, emu: Engine) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             from zoneinfo import ZoneInfo
@@ -128,7 +129,7 @@ def _limit(args: dict[str, Any]) -> int:
     return limit
 
 
-def task_history(emu: Emulator, database: str, args: dict[str, Any]) -> pa.Table:
+def task_history(emu: Engine, database: str, args: dict[str, Any]) -> pa.Table:
     """The TASK_HISTORY rows for ``database`` after the named arguments."""
     now = emu.now
     start = (
@@ -149,7 +150,7 @@ def task_history(emu: Emulator, database: str, args: dict[str, Any]) -> pa.Table
                 sqlstate="22023",
             )
     limit = _limit(args)
-    rows = [*emu.tasks.history.rows, *_scheduled(emu)]
+    rows = [*tasks_of(emu).history.rows, *_scheduled(emu)]
     name = args.get("TASK_NAME")
     keep = [
         r
@@ -168,9 +169,9 @@ def task_history(emu: Emulator, database: str, args: dict[str, Any]) -> pa.Table
     return _arrow(COLUMNS, [_values(r) for r in chosen])
 
 
-def _scheduled(emu: Emulator) -> list[HistoryRow]:
+def _scheduled(emu: Engine) -> list[HistoryRow]:
     out: list[HistoryRow] = []
-    engine = emu.tasks
+    engine = tasks_of(emu)
     for task in engine.tasks.values():
         due = engine.next_tick(task, emu.now)
         if due is None:
@@ -224,12 +225,12 @@ def _arrow(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table(arrays)
 
 
-def graphs(emu: Emulator, database: str, args: dict[str, Any]) -> pa.Table:
+def graphs(emu: Engine, database: str, args: dict[str, Any]) -> pa.Table:
     """COMPLETE_TASK_GRAPHS: one row per finished graph run (a skipped root is not one)."""
     limit = _limit(args)
     root_name = args.get("ROOT_TASK_NAME")
     groups: dict[str, list[HistoryRow]] = {}
-    for row in emu.tasks.history.rows:
+    for row in tasks_of(emu).history.rows:
         if row.database_name == database:
             groups.setdefault(row.graph_run_group_id, []).append(row)
     out: list[dict[str, Any]] = []

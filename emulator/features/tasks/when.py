@@ -26,7 +26,7 @@ from icebridge.sql.dialect import generate, parse_one
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 STREAM_HAS_DATA = "SYSTEM$STREAM_HAS_DATA"
 GET_PREDECESSOR_RETURN_VALUE = "SYSTEM$GET_PREDECESSOR_RETURN_VALUE"
@@ -83,7 +83,7 @@ def parsed(text: str) -> exp.Expression:
 class Evaluator:
     """Evaluates a condition for one run (return values of the predecessors given)."""
 
-    def __init__(self, emu: Emulator, task: ObjectName, predecessor_values: dict[str, str]):
+    def __init__(self, emu: Engine, task: ObjectName, predecessor_values: dict[str, str]):
         self.emu = emu
         self.task = task
         self.values = predecessor_values

@@ -46,7 +46,7 @@ def emu(emu: Emulator) -> Emulator:
 
 def test_each_changing_refresh_commits_one_snapshot(emu: Emulator) -> None:
     emu.sql(CREATE)
-    store = emu.iceberg.store
+    store = emu.engine.lake.store
     assert len(store.snapshots(NAME)) == 1  # the initial refresh
     row = emu.sql("SHOW DYNAMIC TABLES").to_pylist()[0]
     assert row["is_iceberg"] == "true"
@@ -83,9 +83,9 @@ def test_options_of_dynamic_iceberg_tables(emu: Emulator) -> None:
 
 def test_drop_removes_the_iceberg_table(emu: Emulator) -> None:
     emu.sql(CREATE)
-    assert emu.iceberg.store.exists(NAME)
+    assert emu.engine.lake.store.exists(NAME)
     emu.sql("DROP DYNAMIC TABLE my_dynamic_table")
-    assert not emu.iceberg.store.exists(NAME)
+    assert not emu.engine.lake.store.exists(NAME)
 
 
 def test_dynamic_iceberg_table_survives_reopen(tmp_path: Path) -> None:
@@ -102,9 +102,9 @@ def test_dynamic_iceberg_table_survives_reopen(tmp_path: Path) -> None:
         emu.sql("USE SCHEMA db.public")
         emu.sql("INSERT INTO staging_table VALUES (2, 'pear')")
         emu.sql("ALTER DYNAMIC TABLE my_dynamic_table REFRESH")
-        location = emu.iceberg.store.metadata_location(NAME)
+        location = emu.engine.lake.store.metadata_location(NAME)
         assert _external(location) == [(1, "apple"), (2, "pear")]
-        assert len(emu.iceberg.store.snapshots(NAME)) == 2
+        assert len(emu.engine.lake.store.snapshots(NAME)) == 2
 
 
 def test_a_failed_replace_keeps_the_iceberg_table(emu: Emulator) -> None:
@@ -116,5 +116,5 @@ def test_a_failed_replace_keeps_the_iceberg_table(emu: Emulator) -> None:
                 "SELECT product_id,", "SELECT 10 / product_id,"
             )
         )
-    location = emu.iceberg.store.metadata_location(NAME)
+    location = emu.engine.lake.store.metadata_location(NAME)
     assert _external(location) == [(1, "apple"), (2, "pear")]

@@ -17,7 +17,7 @@ def _iceberg_rows(emu: Emulator) -> list[tuple[object, ...]]:
     con = duckdb.connect()
     try:
         load_iceberg_extension(con)
-        location = emu.iceberg.store.metadata_location(TARGET)
+        location = emu.engine.lake.store.metadata_location(TARGET)
         return con.execute(
             "SELECT ORDER_ID, STATUS FROM iceberg_scan(?) ORDER BY 1", [location]
         ).fetchall()

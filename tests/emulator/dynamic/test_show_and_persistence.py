@@ -9,7 +9,6 @@ from pathlib import Path
 
 from emulator import Emulator
 from emulator.core.clock import VirtualClock
-from emulator.features.dynamic.schedule import install
 
 SHOW_COLUMNS = [
     "created_on",
@@ -83,7 +82,6 @@ def test_dynamic_tables_survive_reopen(tmp_path: Path) -> None:
         created = emu.sql("SHOW DYNAMIC TABLES").to_pylist()[0]
     # The clock is not persisted: the reopened emulator starts where the first one stopped.
     with Emulator(path=tmp_path, clock=VirtualClock(created["data_timestamp"])) as emu:
-        install(emu)  # registered by the session on open; idempotent
         emu.sql("USE SCHEMA db.public")
         assert emu.sql("SELECT k, s FROM totals ORDER BY k").to_pylist() == [
             {"K": "a", "S": 11},

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
+from emulator.features.iceberg_tables.exactly_once import repair
+from emulator.core.lake import parse_name
 from emulator.features.iceberg_tables.exactly_once import FAULT_ENV, FAULT_EXIT, FAULT_POINTS
 
 HERE = Path(__file__).parent
@@ -72,22 +74,22 @@ def test_crash_then_reopen_loads_every_row_once(tmp_path: Path, kind: str, fault
 
 
 def test_repair_moves_a_stream_back_to_the_recorded_offset(tmp_path: Path) -> None:
-    from emulator.features.streams import objects
+    from emulator.core import stream_objects as objects
 
     path = tmp_path / "lake"
     assert _run(path, "append", "setup") == 0
     with Emulator(path) as emu:
         emu.execute(load_statement("append"))
-        summary = emu.iceberg.store.current_summary(emu.iceberg.parse_name(TARGET))
-        stream_obj = emu.catalog.find(emu.iceberg.parse_name(STREAM))
+        summary = emu.engine.lake.store.current_summary(parse_name(emu.engine.state, TARGET))
+        stream_obj = emu.engine.catalog.find(parse_name(emu.engine.state, STREAM))
         assert stream_obj is not None
         consumed = stream_obj.version
         assert summary["icebridge.stream-offsets"] == f'{{"{stream_obj.id}": {consumed}}}'
         # Lose the offset update, as a crash between the two commits would.
-        emu.con.execute("BEGIN")
-        objects.save_offset(emu, objects.from_object(stream_obj), 0, consumed_at=None)
-        emu.con.execute("COMMIT")
+        emu.engine.con.execute("BEGIN")
+        objects.save_offset(emu.engine, objects.from_object(stream_obj), 0, consumed_at=None)
+        emu.engine.con.execute("COMMIT")
         assert _has_data(emu)
-        assert emu.iceberg.repair() == 1
+        assert repair(emu.engine) == 1
         assert not _has_data(emu)
-        assert emu.iceberg.repair() == 0  # idempotent
+        assert repair(emu.engine) == 0  # idempotent

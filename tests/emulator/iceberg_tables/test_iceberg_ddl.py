@@ -19,7 +19,7 @@ def test_create_maps_types_keys_and_partitions(emu: Emulator) -> None:
         "ts TIMESTAMP_NTZ, flag BOOLEAN) PARTITION BY (BUCKET(4, id), DAY(ts)) "
         "CATALOG = 'SNOWFLAKE' EXTERNAL_VOLUME = 'SNOWFLAKE_MANAGED' BASE_LOCATION = 't_dir'"
     )
-    store = emu.iceberg.store
+    store = emu.engine.lake.store
     assert [(c.name, c.type, c.required) for c in store.columns(T)] == [
         ("ID", "int", True),
         ("AMOUNT", "decimal(10,2)", False),
@@ -54,13 +54,13 @@ def test_illegal_types_are_compilation_errors(emu: Emulator, ddl: str, fragment:
         emu.sql(ddl)
     assert err.value.errno == 2040
     assert f"'{fragment}'" in str(err.value)
-    assert not emu.iceberg.store.exists(T)
+    assert not emu.engine.lake.store.exists(T)
     assert emu.sql("SHOW ICEBERG TABLES").num_rows == 0
 
 
 def test_varchar_with_the_iceberg_length_is_allowed(emu: Emulator) -> None:
     emu.sql("CREATE ICEBERG TABLE t (s VARCHAR(134217728))")
-    assert emu.iceberg.store.columns(T)[0].type == "string"
+    assert emu.engine.lake.store.columns(T)[0].type == "string"
 
 
 def test_unknown_external_volume_is_an_error(emu: Emulator) -> None:
@@ -87,14 +87,14 @@ def test_if_not_exists_or_replace_and_already_exists(emu: Emulator) -> None:
     emu.sql("CREATE OR REPLACE ICEBERG TABLE t (b STRING)")
     assert emu.sql("SELECT * FROM t").column_names == ["B"]
     assert emu.sql("SELECT * FROM t").num_rows == 0
-    assert emu.iceberg.store.snapshots(T) == []  # history dropped
+    assert emu.engine.lake.store.snapshots(T) == []  # history dropped
 
 
 def test_ctas_widens_types_and_loads_rows(emu: Emulator) -> None:
     emu.sql("CREATE TABLE src (id NUMBER(38,0), name VARCHAR(20))")
     emu.sql("INSERT INTO src VALUES (1, 'a'), (2, 'b')")
     emu.sql("CREATE ICEBERG TABLE t CATALOG = 'SNOWFLAKE' AS SELECT * FROM src")
-    assert [(c.name, c.type) for c in emu.iceberg.store.columns(T)] == [
+    assert [(c.name, c.type) for c in emu.engine.lake.store.columns(T)] == [
         ("ID", "decimal(38,0)"),
         ("NAME", "string"),
     ]
@@ -112,7 +112,7 @@ def test_default_is_applied_by_the_emulator_not_stored_in_iceberg(emu: Emulator)
     emu.sql("INSERT INTO t (a) VALUES (1)")
     row = emu.sql("SELECT a, note, at IS NOT NULL AS has_at FROM t").to_pylist()[0]
     assert row == {"A": 1, "NOTE": "n/a", "HAS_AT": True}
-    schema = emu.iceberg.store._table(T).schema()
+    schema = emu.engine.lake.store._table(T).schema()
     assert all(f.initial_default is None and f.write_default is None for f in schema.fields)
 
 
@@ -126,15 +126,15 @@ def test_v3_and_external_catalog_are_refused(emu: Emulator) -> None:
 def test_drop_removes_table_and_files(emu: Emulator) -> None:
     emu.sql("CREATE ICEBERG TABLE t (a INT)")
     emu.sql("INSERT INTO t VALUES (1)")
-    location = Path(emu.iceberg.store._table(T).location().removeprefix("file://"))
+    location = Path(emu.engine.lake.store._table(T).location().removeprefix("file://"))
     assert emu.sql("DROP ICEBERG TABLE t").column(0)[0].as_py() == "T successfully dropped."
-    assert not emu.iceberg.store.exists(T)
+    assert not emu.engine.lake.store.exists(T)
     assert not (location / "data").exists()
     with pytest.raises(SqlError, match="does not exist"):
         emu.sql("SELECT * FROM t")
     emu.sql("CREATE ICEBERG TABLE t (a INT)")
     emu.sql("DROP TABLE t")  # plain DROP TABLE works on an Iceberg table too
-    assert not emu.iceberg.store.exists(T)
+    assert not emu.engine.lake.store.exists(T)
     assert "already dropped" in emu.sql("DROP ICEBERG TABLE IF EXISTS t").column(0)[0].as_py()
 
 
@@ -185,7 +185,7 @@ def test_in_memory_emulator_removes_its_directory() -> None:
     emu = Emulator()
     emu.sql("CREATE DATABASE db")
     emu.sql("CREATE ICEBERG TABLE t (a INT)")
-    root = emu.iceberg.store.root
+    root = emu.engine.lake.store.root
     assert root.exists()
     emu.close()
     assert not root.exists()

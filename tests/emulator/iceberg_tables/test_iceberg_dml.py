@@ -25,11 +25,11 @@ def ice(emu: Emulator) -> Emulator:
 
 
 def _snapshots(emu: Emulator) -> int:
-    return len(emu.iceberg.store.snapshots(T))
+    return len(emu.engine.lake.store.snapshots(T))
 
 
 def _files(emu: Emulator) -> set[str]:
-    return {f.path for f in emu.iceberg.store.scan_files(T)}
+    return {f.path for f in emu.engine.lake.store.scan_files(T)}
 
 
 def _rows(emu: Emulator) -> list[tuple[object, ...]]:
@@ -67,7 +67,7 @@ def test_delete_rewrites_only_touched_files(ice: Emulator) -> None:
     assert len(after) == 2
     assert after < before
     assert [r[0] for r in _rows(ice)] == [4, 5, 6, 7, 8, 9]
-    summary = ice.iceberg.store.current_summary(T)
+    summary = ice.engine.lake.store.current_summary(T)
     assert summary["operation"] == "delete"
 
 
@@ -128,7 +128,7 @@ def test_truncate_is_one_delete_commit(ice: Emulator) -> None:
     ice.sql("TRUNCATE TABLE t")
     assert ice.sql("SELECT COUNT(*) AS c FROM t").to_pylist() == [{"C": 0}]
     assert _snapshots(ice) == 4
-    assert ice.iceberg.store.current_summary(T)["operation"] == "delete"
+    assert ice.engine.lake.store.current_summary(T)["operation"] == "delete"
 
 
 def test_insert_overwrite_replaces_every_row(ice: Emulator) -> None:
@@ -151,7 +151,7 @@ def test_insert_from_stream_joined_with_a_native_table(emu: Emulator) -> None:
         {"ID": 2, "NAME": "two"},
     ]
     assert emu.sql("SELECT COUNT(*) AS c FROM s").to_pylist() == [{"C": 0}]  # consumed
-    summary = emu.iceberg.store.current_summary(ObjectName("DB", "PUBLIC", "T"))
+    summary = emu.engine.lake.store.current_summary(ObjectName("DB", "PUBLIC", "T"))
     assert "icebridge.stream-offsets" in summary
 
 
@@ -175,10 +175,10 @@ def test_snapshot_expiry_follows_retention_on_the_emulator_clock(emu: Emulator) 
     emu.sql("CREATE ICEBERG TABLE t (a INT) DATA_RETENTION_TIME_IN_DAYS = 1")
     emu.sql("INSERT INTO t VALUES (1)")
     emu.sql("INSERT INTO t VALUES (2)")
-    first, second = (s for s, _ in emu.iceberg.store.snapshots(T))
+    first, second = (s for s, _ in emu.engine.lake.store.snapshots(T))
     emu.advance("2 days")
     emu.sql("INSERT INTO t VALUES (3)")
-    kept = [s for s, _ in emu.iceberg.store.snapshots(T)]
+    kept = [s for s, _ in emu.engine.lake.store.snapshots(T)]
     # The first snapshot expired; the one current one day ago stays for time travel.
     assert first not in kept
     assert second in kept
@@ -197,12 +197,12 @@ def test_merge_prunes_files_by_key_bounds_before_reading_them(ice: Emulator) -> 
         "WHEN MATCHED THEN DELETE"
     )
     assert isinstance(node, exp.Merge)
-    obj = ice.iceberg.require(T)
-    files = sorted(ice.iceberg.store.scan_files(T), key=lambda f: f.lower["ID"])
-    ice.con.execute("BEGIN")
+    obj = ice.engine.lake.require(ice.engine.catalog, T)
+    files = sorted(ice.engine.lake.store.scan_files(T), key=lambda f: f.lower["ID"])
+    ice.engine.con.execute("BEGIN")
     try:
-        merged = _materialise_source(ice, node)
-        kept = _prune_by_key_bounds(ice, obj, merged, [f.path for f in files])
+        merged = _materialise_source(ice.engine, node)
+        kept = _prune_by_key_bounds(ice.engine, obj, merged, [f.path for f in files])
     finally:
-        ice.con.execute("ROLLBACK")
+        ice.engine.con.execute("ROLLBACK")
     assert kept == [files[1].path]  # only the file holding ids 4-6 can match key 5

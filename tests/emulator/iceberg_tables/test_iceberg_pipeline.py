@@ -9,6 +9,7 @@ import json
 import duckdb
 
 from emulator import Emulator
+from emulator.core.lake import parse_name
 from emulator.iceberg import load_iceberg_extension
 from icebridge.examples import orders
 
@@ -58,7 +59,7 @@ def test_orders_pipeline_lands_latest_versions_in_iceberg() -> None:
             tuple(r.values()) for r in everything.to_pylist()
         ]
         # Two load runs, two snapshots; the staging table was cleaned up behind them.
-        name = emu.iceberg.parse_name(TARGET)
-        assert len(emu.iceberg.store.snapshots(name)) == 2
+        name = parse_name(emu.engine.state, TARGET)
+        assert len(emu.engine.lake.store.snapshots(name)) == 2
         staged = emu.sql("SELECT COUNT(*) AS c FROM AUTOMATED_INTELLIGENCE.STAGING.ORDERS_STAGING")
         assert staged.to_pylist() == [{"C": 0}]

@@ -83,19 +83,19 @@ def test_ddl_inside_a_transaction_commits_the_consumption(loaded: Emulator) -> N
 
 
 def test_stream_has_data_in_select_and_python(loaded: Emulator) -> None:
-    from emulator.features.streams import has_data
+    from emulator.features.streams.functions import has_data
     from icebridge.sql.identifiers import ObjectName
 
     name = ObjectName("DB", "PUBLIC", "S")
     assert rows(loaded, "SELECT SYSTEM$STREAM_HAS_DATA('s')") == [(True,)]
-    assert has_data(loaded, name) is True
+    assert has_data(loaded.engine, name) is True
     loaded.sql("INSERT INTO sink SELECT id, v FROM s")
     assert rows(loaded, "SELECT SYSTEM$STREAM_HAS_DATA('DB.PUBLIC.S')") == [(False,)]
-    assert has_data(loaded, name) is False
+    assert has_data(loaded.engine, name) is False
     # A version with no net change may be a false positive, never a false negative.
     loaded.sql("UPDATE t SET v = v WHERE id = 99")
     loaded.sql("INSERT INTO t VALUES (5, 'e')")
-    assert has_data(loaded, name) is True
+    assert has_data(loaded.engine, name) is True
 
 
 def test_stream_has_data_column_name_and_unknown_stream(loaded: Emulator) -> None:

@@ -17,7 +17,7 @@ def test_creating_a_stream_turns_on_change_tracking(emu: Emulator) -> None:
     emu.sql("CREATE STREAM s ON TABLE t")
     from icebridge.sql.identifiers import ObjectName
 
-    obj = emu.catalog.find(ObjectName("DB", "PUBLIC", "T"))
+    obj = emu.engine.catalog.find(ObjectName("DB", "PUBLIC", "T"))
     assert obj is not None
     assert obj.change_tracking
 

@@ -18,9 +18,10 @@ from stream_helpers import changes, rows
 from emulator import Emulator
 from emulator.core.catalog import CatalogObject
 from emulator.features.dynamic.changes import readable_since
-from emulator.features.dynamic.objects import spec_of
-from emulator.features.streams import has_data, history
-from emulator.features.streams.objects import from_object
+from emulator.core.dynamic_spec import spec_of
+from emulator.features.streams.functions import has_data
+from emulator.core import change_history as history
+from emulator.core.stream_objects import from_object
 from icebridge.errors import SqlError
 from icebridge.sql.identifiers import ObjectName
 
@@ -31,7 +32,7 @@ DT = (
 
 
 def obj(emu: Emulator, name: str) -> CatalogObject:
-    found = emu.catalog.find(ObjectName("DB", "PUBLIC", name))
+    found = emu.engine.catalog.find(ObjectName("DB", "PUBLIC", name))
     assert found is not None
     return found
 
@@ -72,12 +73,12 @@ def test_stream_on_dynamic_table_shows_net_changes_after_a_refresh(dt: Emulator)
         "UPDATE t SET v = 'B' WHERE id = 2"
     )
     assert changes(dt) == []  # the dynamic table has not refreshed yet
-    assert has_data(dt, ObjectName("DB", "PUBLIC", "S")) is False
+    assert has_data(dt.engine, ObjectName("DB", "PUBLIC", "S")) is False
     dt.sql("ALTER DYNAMIC TABLE dt REFRESH")
     assert actions(dt)[-1] == "INCREMENTAL"
     got = {(r[0], r[1], r[2]) for r in changes(dt)}
     assert got == {(1, "a", "DELETE"), (2, "b", "DELETE"), (2, "B", "INSERT"), (3, "c", "INSERT")}
-    assert has_data(dt, ObjectName("DB", "PUBLIC", "S")) is True
+    assert has_data(dt.engine, ObjectName("DB", "PUBLIC", "S")) is True
     dt.execute("CREATE TABLE sink (id INT, v VARCHAR); INSERT INTO sink SELECT id, v FROM s")
     assert changes(dt) == []
     assert show(dt)["table_name"] == "DB.PUBLIC.DT"
@@ -85,11 +86,11 @@ def test_stream_on_dynamic_table_shows_net_changes_after_a_refresh(dt: Emulator)
 
 def test_scheduled_refresh_is_seen_by_a_cached_has_data(dt: Emulator) -> None:
     name = ObjectName("DB", "PUBLIC", "S")
-    assert has_data(dt, name) is False
+    assert has_data(dt.engine, name) is False
     dt.sql("INSERT INTO t VALUES (5, 'e')")
-    assert has_data(dt, name) is False
+    assert has_data(dt.engine, name) is False
     dt.advance("2 minutes")  # the scheduler refreshes DT (its own commit)
-    assert has_data(dt, name) is True
+    assert has_data(dt.engine, name) is True
     assert [r[:3] for r in changes(dt)] == [(5, "e", "INSERT")]
 
 
@@ -111,7 +112,7 @@ def test_on_table_naming_a_dynamic_table_is_an_error(dt: Emulator) -> None:
 def test_only_standard_streams_on_dynamic_tables(dt: Emulator) -> None:
     with pytest.raises(SqlError, match="APPEND_ONLY streams are not supported on dynamic table"):
         dt.sql("CREATE STREAM s2 ON DYNAMIC TABLE dt APPEND_ONLY = TRUE")
-    assert dt.catalog.find(ObjectName("DB", "PUBLIC", "S2")) is None
+    assert dt.engine.catalog.find(ObjectName("DB", "PUBLIC", "S2")) is None
 
 
 def test_full_refresh_dynamic_table_has_no_streams(emu: Emulator) -> None:
@@ -138,8 +139,8 @@ def test_purge_after_consumption_keeps_dynamic_refreshes_incremental(emu: Emulat
     read = spec_of(obj(emu, "DT")).versions[str(table.id)]
     assert read < table.version
     # The log was compacted, but not past the version DT last read.
-    assert history.since(emu, table) == read
-    assert readable_since(emu, table, read)
+    assert history.since(emu.engine, table) == read
+    assert readable_since(emu.engine, table, read)
     emu.execute("UPDATE t SET v = 'y' WHERE id = 1; ALTER DYNAMIC TABLE dt REFRESH")
     assert actions(emu) == ["INCREMENTAL", "INCREMENTAL"]
     assert rows(emu, "SELECT id, v FROM dt ORDER BY id") == [(1, "y"), (2, "b"), (3, "c")]
@@ -162,7 +163,7 @@ def test_tracking_reset_makes_existing_streams_stale(t: Emulator) -> None:
     with pytest.raises(SqlError, match=r"Stream DB\.PUBLIC\.S has become stale"):
         t.sql("SELECT * FROM s")
     with pytest.raises(SqlError, match="stale"):
-        has_data(t, ObjectName("DB", "PUBLIC", "S"))
+        has_data(t.engine, ObjectName("DB", "PUBLIC", "S"))
     with pytest.raises(SqlError, match="stale"):
         t.sql("CREATE OR REPLACE STREAM s ON TABLE t AT(STREAM => 's')")
     t.execute("CREATE OR REPLACE STREAM s ON TABLE t; INSERT INTO t VALUES (3, 'c')")
@@ -187,7 +188,7 @@ def test_tracking_reset_restarts_the_readable_history(t: Emulator) -> None:
     t.advance("1 hour")
     _toggle(t)
     table = obj(t, "T")
-    assert history.since(t, table) == table.version  # the new BASELINE
+    assert history.since(t.engine, table) == table.version  # the new BASELINE
     with pytest.raises(
         SqlError, match=r"Time travel data is not available for table DB\.PUBLIC\.T\."
     ):
@@ -222,16 +223,16 @@ def test_repeated_has_data_reads_and_writes_no_catalog(
     t: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     name = ObjectName("DB", "PUBLIC", "S")
-    assert has_data(t, name) is False
-    counter = _Counter(t, monkeypatch)
+    assert has_data(t.engine, name) is False
+    counter = _Counter(t.engine, monkeypatch)
     for _ in range(20):
         t.advance("1 minute")  # the scheduler may read the catalog; has_data must not
         before = dict(counter.calls)
-        assert has_data(t, name) is False
+        assert has_data(t.engine, name) is False
         assert counter.calls == before
     t.sql("INSERT INTO t VALUES (1, 'a')")  # a commit: metadata is read again
     before = dict(counter.calls)
-    assert has_data(t, name) is True
+    assert has_data(t.engine, name) is True
     assert counter.calls.get("find", 0) - before.get("find", 0) == 1
 
 
@@ -242,7 +243,7 @@ def stored_stale_base(emu: Emulator) -> datetime:
 def test_deferred_touch_counts_at_once_and_is_written_at_the_next_commit(t: Emulator) -> None:
     created = stored_stale_base(t)
     t.advance("2 hours")
-    assert has_data(t, ObjectName("DB", "PUBLIC", "S")) is False
+    assert has_data(t.engine, ObjectName("DB", "PUBLIC", "S")) is False
     assert stored_stale_base(t) == created  # not written yet
     assert show(t)["stale_after"] == t.now + timedelta(days=14)
     t.advance("13 days 23 hours")
@@ -253,7 +254,7 @@ def test_deferred_touch_counts_at_once_and_is_written_at_the_next_commit(t: Emul
 
 def test_touch_is_written_through_once_the_stored_one_is_a_day_old(t: Emulator) -> None:
     t.advance("25 hours")
-    assert has_data(t, ObjectName("DB", "PUBLIC", "S")) is False
+    assert has_data(t.engine, ObjectName("DB", "PUBLIC", "S")) is False
     assert stored_stale_base(t) == t.now
 
 
@@ -261,7 +262,7 @@ def test_deferred_touch_is_written_at_close(tmp_path: Path) -> None:
     with Emulator(tmp_path) as emu:
         emu.execute("CREATE DATABASE db; CREATE TABLE t (id INT); CREATE STREAM s ON TABLE t")
         emu.advance("3 hours")
-        assert has_data(emu, ObjectName("DB", "PUBLIC", "S")) is False
+        assert has_data(emu.engine, ObjectName("DB", "PUBLIC", "S")) is False
         touched = emu.now
     with Emulator(tmp_path, clock=None) as emu:
         emu.sql("USE SCHEMA db.public")

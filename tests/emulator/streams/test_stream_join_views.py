@@ -240,17 +240,17 @@ def test_log_compaction_keeps_what_a_join_view_stream_still_needs(j: Emulator) -
 
 
 def test_unchanged_tables_drive_no_evaluation(j: Emulator) -> None:
-    from emulator.features.streams.reader import source_for
+    from emulator.core.changes import source_for
     from emulator.features.streams.view_join import JoinViewSource
 
-    view = j.catalog.by_id(j.catalog.objects(kind="VIEW")[0].id)
+    view = j.engine.catalog.by_id(j.engine.catalog.objects(kind="VIEW")[0].id)
     assert view is not None
-    reader = source_for(j, view)
+    reader = source_for(j.engine, view)
     assert isinstance(reader, JoinViewSource)
     start = reader.current_version()
     j.sql("INSERT INTO birds VALUES (3, 'jay', 10)")
     sql = reader.delta_sql(start, reader.current_version(), append_only=False)
-    places = j.catalog.objects(kind="TABLE")[1]
+    places = j.engine.catalog.objects(kind="TABLE")[1]
     assert places.name.name == "PLACES"
     # birds drives the join through its changed rows; places is only read in full.
     assert f"__ib_aft_{places.id}" not in sql.split("n AS (", 1)[1]

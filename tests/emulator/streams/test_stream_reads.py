@@ -167,7 +167,7 @@ def test_read_data_is_dropped_at_the_next_statement(t: Emulator) -> None:
 
     def temp_tables() -> list[str]:
         # Reads are temporary tables, or temporary views for insert-only deltas.
-        found = t.con.execute(
+        found = t.engine.con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '__ib_%' "
             "UNION ALL SELECT view_name FROM duckdb_views() "
             "WHERE temporary AND view_name LIKE '__ib_%'"

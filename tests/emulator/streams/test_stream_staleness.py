@@ -55,11 +55,11 @@ def test_consumption_moves_stale_after_forward(t: Emulator) -> None:
 
 
 def test_stream_has_data_on_an_empty_stream_prevents_staleness(t: Emulator) -> None:
-    from emulator.features.streams import has_data
+    from emulator.features.streams.functions import has_data
 
     for _ in range(3):
         t.advance("10 days")
-        assert has_data(t, ObjectName("DB", "PUBLIC", "S")) is False
+        assert has_data(t.engine, ObjectName("DB", "PUBLIC", "S")) is False
     assert stale(t) == "false"
 
 
@@ -75,9 +75,9 @@ def test_longer_retention_extends_stale_after(emu: Emulator) -> None:
 
 
 def log_size(emu: Emulator, table: str = "T") -> int:
-    obj = emu.catalog.find(ObjectName("DB", "PUBLIC", table))
+    obj = emu.engine.catalog.find(ObjectName("DB", "PUBLIC", table))
     assert obj is not None
-    row = emu.con.execute(f"SELECT COUNT(*) FROM {obj.log().sql('duckdb')}").fetchone()
+    row = emu.engine.con.execute(f"SELECT COUNT(*) FROM {obj.log().sql('duckdb')}").fetchone()
     assert row is not None
     return int(row[0])
 

@@ -238,7 +238,7 @@ def test_body_runs_in_the_task_schema(emu: Emulator) -> None:
     emu.execute("EXECUTE TASK other.r")
     assert values(emu, "SELECT x FROM other.t") == [42]
     assert values(emu) == []
-    assert emu.state.schema == "PUBLIC"
+    assert emu.engine.state.schema == "PUBLIC"
 
 
 def test_task_session_parameters_apply_to_its_runs(emu: Emulator) -> None:
@@ -250,7 +250,7 @@ def test_task_session_parameters_apply_to_its_runs(emu: Emulator) -> None:
     emu.execute("EXECUTE TASK r")
     # The virtual clock starts at 12:00 UTC, 21:00 in Tokyo; the session keeps its zone.
     assert values(emu, "SELECT zone FROM tz") == ["21:00"]
-    assert emu.state.timezone == "America/Los_Angeles"
+    assert emu.engine.state.timezone == "America/Los_Angeles"
 
 
 def test_quoted_task_and_schema_names(emu: Emulator) -> None:

@@ -61,8 +61,8 @@ def test_nothing_fires_before_it_is_due() -> None:
 
 def test_emulator_advance_routes_through_the_scheduler() -> None:
     with Emulator() as emu:
-        source = Every("X", 90, emu.clock)  # type: ignore[arg-type]
-        emu.scheduler.register(source)
+        source = Every("X", 90, emu.engine.clock)  # type: ignore[arg-type]
+        emu.engine.scheduler.register(source)
         records = emu.advance("3 minutes")
         assert [r.scheduled_time for r in records] == [
             DEFAULT_START + timedelta(seconds=90),

@@ -18,13 +18,13 @@ from emulator.core.clock import RealClock
 from emulator.core.scheduler import RunRecord
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.api.engine import EmulatorEngine
 
 
 class RealtimeDriver:
     """The background thread of one emulator."""
 
-    def __init__(self, emu: Emulator, tick_seconds: float = 0.05) -> None:
+    def __init__(self, emu: EmulatorEngine, tick_seconds: float = 0.05) -> None:
         self.emu = emu
         self.tick = tick_seconds
         self.records: list[RunRecord] = []
@@ -41,6 +41,7 @@ class RealtimeDriver:
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="icebridge-scheduler", daemon=True)
+        self.emu.realtime_running = True
         self._thread.start()
 
     def stop(self) -> None:
@@ -50,6 +51,7 @@ class RealtimeDriver:
         if self._thread is not None:
             self._thread.join()
         self._thread = None
+        self.emu.realtime_running = False
         if self.errors:
             first, self.errors = self.errors[0], []
             raise first
@@ -60,7 +62,7 @@ class RealtimeDriver:
             now = time.monotonic()
             elapsed, last = now - last, now
             with self.emu.lock:
-                if self.emu._closed:
+                if self.emu.closed:
                     return
                 clock = self.emu.clock
                 until = clock.now()

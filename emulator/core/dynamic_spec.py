@@ -20,7 +20,7 @@ from emulator import errors
 from emulator.core.catalog import DYNAMIC_TABLE, META_SCHEMA, CatalogObject
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 KEY = "dynamic"
 HISTORY_TABLE = f"{META_SCHEMA}.dt_refresh_history"
@@ -125,14 +125,14 @@ def spec_of(obj: CatalogObject) -> DynamicSpec:
     return DynamicSpec.from_json(data)
 
 
-def save_spec(emu: Emulator, obj: CatalogObject, spec: DynamicSpec) -> None:
+def save_spec(emu: Engine, obj: CatalogObject, spec: DynamicSpec) -> None:
     """Store ``spec`` on the object (inside the caller's transaction)."""
     properties = dict(obj.properties)
     properties[KEY] = spec.to_json()
     emu.catalog.update_object(obj.id, properties=properties)
 
 
-def load(emu: Emulator, object_id: int) -> tuple[CatalogObject, DynamicSpec] | None:
+def load(emu: Engine, object_id: int) -> tuple[CatalogObject, DynamicSpec] | None:
     """The current catalog row and spec of a dynamic table, or None when it is gone."""
     obj = emu.catalog.by_id(object_id)
     if obj is None or obj.kind != DYNAMIC_TABLE:
@@ -140,11 +140,11 @@ def load(emu: Emulator, object_id: int) -> tuple[CatalogObject, DynamicSpec] | N
     return obj, spec_of(obj)
 
 
-def dynamic_tables(emu: Emulator) -> list[tuple[CatalogObject, DynamicSpec]]:
+def dynamic_tables(emu: Engine) -> list[tuple[CatalogObject, DynamicSpec]]:
     """Every dynamic table, ordered by database, schema and name."""
     return [(o, spec_of(o)) for o in emu.catalog.objects(kind=DYNAMIC_TABLE)]
 
 
-def ensure_history(emu: Emulator) -> None:
+def ensure_history(emu: Engine) -> None:
     """Create the refresh-history table when missing."""
     emu.con.execute(HISTORY_DDL)

@@ -15,46 +15,38 @@ DuckDB zone maps and the work follows the records in the interval. Only rows who
 change in the interval is an UPDATE need their image before it, looked up among the log
 records of those row ids.
 
-:class:`ChangeSource` is the interface a source kind implements; native tables are the
-only kind today (Iceberg tables plug in here later).
+:class:`~emulator.core.change_source.ChangeSource` is the interface a source kind
+implements; features register other kinds (Iceberg tables, join views) in the registry.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from emulator.core.catalog import ICEBERG_TABLE, ROW_ID, VIEW, CatalogObject
+from emulator.core.catalog import ROW_ID, CatalogObject
+from emulator.core.change_source import (
+    ACTION,
+    BEGINNING,
+    ISUPDATE,
+    ROW_ID_COLUMN,
+    ChangeSource,
+)
+
+__all__ = [
+    "ACTION",
+    "BEGINNING",
+    "ISUPDATE",
+    "ROW_ID_COLUMN",
+    "ChangeSource",
+    "NativeSource",
+    "q",
+    "source_for",
+]
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
-
-ACTION = "METADATA$ACTION"
-ISUPDATE = "METADATA$ISUPDATE"
-ROW_ID_COLUMN = "METADATA$ROW_ID"
-#: ``start`` meaning "before the source existed": every row present at ``end`` is new.
-BEGINNING = -1
-
-
-class ChangeSource(Protocol):
-    """A source streams and the CHANGES clause can read."""
-
-    def current_version(self) -> int:
-        """The latest committed version visible to the open transaction."""
-        ...
-
-    def has_changes(self, start: int, end: int, *, append_only: bool) -> bool:
-        """Whether any change record lies in ``(start, end]`` (false positives allowed)."""
-        ...
-
-    def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
-        """A DuckDB query returning the delta in ``(start, end]`` with METADATA$ columns."""
-        ...
-
-    def image_sql(self, version: int) -> str:
-        """A DuckDB query returning the source's rows as of ``version``."""
-        ...
+    from emulator.core.engine import Engine
 
 
 def q(name: str) -> str:
@@ -65,7 +57,7 @@ def q(name: str) -> str:
 class NativeSource:
     """A native DuckDB table with change tracking: reads its change log."""
 
-    def __init__(self, emu: Emulator, obj: CatalogObject) -> None:
+    def __init__(self, emu: Engine, obj: CatalogObject) -> None:
         self.emu = emu
         self.obj = obj
         self.log = obj.log().sql(dialect="duckdb")
@@ -169,15 +161,8 @@ class NativeSource:
         )
 
 
-def source_for(emu: Emulator, obj: CatalogObject) -> ChangeSource:
-    """The change source of a catalog object: a native table's log, or an Iceberg table's
-    snapshots (:mod:`emulator.features.iceberg_tables.streams_source`)."""
-    if obj.kind == ICEBERG_TABLE:
-        from emulator.features.iceberg_tables.streams_source import IcebergSource
-
-        return IcebergSource(emu, obj)
-    if obj.kind == VIEW:  # a view over several tables (streams on views)
-        from emulator.features.streams.view_join import JoinViewSource
-
-        return JoinViewSource(emu, obj)
-    return NativeSource(emu, obj)
+def source_for(emu: Engine, obj: CatalogObject) -> ChangeSource:
+    """The change source of a catalog object: the one a feature registered for its kind
+    (Iceberg snapshots, views over several tables), else the native change log."""
+    factory = emu.registry.change_sources.get(obj.kind)
+    return factory(obj) if factory is not None else NativeSource(emu, obj)

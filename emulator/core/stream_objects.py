@@ -16,7 +16,7 @@ from emulator.core.catalog import STREAM, TABLE, CatalogObject, utc_aware, utc_n
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
-    from emulator.api.emulator import Emulator
+    from emulator.core.engine import Engine
 
 #: SHOW STREAMS ``type`` is "currently DELTA only" (show-streams).
 STREAM_TYPE = "DELTA"
@@ -93,15 +93,13 @@ def properties(
     }
 
 
-def load(emu: Emulator, stream_id: int) -> Stream | None:
+def load(emu: Engine, stream_id: int) -> Stream | None:
     """The stream with this catalog id, read in the current transaction."""
     obj = emu.catalog.by_id(stream_id)
     return from_object(obj) if obj is not None and obj.kind == STREAM else None
 
 
-def save_offset(
-    emu: Emulator, stream: Stream, offset: int, *, consumed_at: datetime | None
-) -> None:
+def save_offset(emu: Engine, stream: Stream, offset: int, *, consumed_at: datetime | None) -> None:
     """Move the offset; consumption (``consumed_at``) also moves STALE_AFTER forward and ends
     SHOW_INITIAL_ROWS' first read."""
     props = dict(stream.obj.properties)
@@ -111,7 +109,7 @@ def save_offset(
     emu.catalog.update_object(stream.id, version=offset, properties=props)
 
 
-def touch(emu: Emulator, stream: Stream, now: datetime) -> None:
+def touch(emu: Engine, stream: Stream, now: datetime) -> None:
     """Restart the staleness period without moving the offset (SYSTEM$STREAM_HAS_DATA on an
     empty stream, https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data)."""
     props = dict(stream.obj.properties)
@@ -119,7 +117,7 @@ def touch(emu: Emulator, stream: Stream, now: datetime) -> None:
     emu.catalog.update_object(stream.id, properties=props)
 
 
-def mark_stale(emu: Emulator, stream: Stream) -> None:
+def mark_stale(emu: Engine, stream: Stream) -> None:
     """Make the stream stale for good: its base table's change tracking was reset."""
     props = dict(stream.obj.properties)
     props["tracking_reset"] = True

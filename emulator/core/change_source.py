@@ -1,0 +1,31 @@
+"""The interface of a change source and the names of its METADATA$ columns."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+ACTION = "METADATA$ACTION"
+ISUPDATE = "METADATA$ISUPDATE"
+ROW_ID_COLUMN = "METADATA$ROW_ID"
+#: ``start`` meaning "before the source existed": every row present at ``end`` is new.
+BEGINNING = -1
+
+
+class ChangeSource(Protocol):
+    """A source streams and the CHANGES clause can read."""
+
+    def current_version(self) -> int:
+        """The latest committed version visible to the open transaction."""
+        ...
+
+    def has_changes(self, start: int, end: int, *, append_only: bool) -> bool:
+        """Whether any change record lies in ``(start, end]`` (false positives allowed)."""
+        ...
+
+    def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
+        """A DuckDB query returning the delta in ``(start, end]`` with METADATA$ columns."""
+        ...
+
+    def image_sql(self, version: int) -> str:
+        """A DuckDB query returning the source's rows as of ``version``."""
+        ...

@@ -1,0 +1,56 @@
+"""Install Iceberg tables: DDL, DML routed to the Iceberg store, reads, repair on open."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
+from emulator.core.registry import Kind
+from emulator.features.iceberg_tables import ddl, show
+from emulator.features.iceberg_tables.dml import routed
+from emulator.features.iceberg_tables.exactly_once import fault, repair
+from emulator.features.iceberg_tables.functions import rewrite_iceberg_functions
+from emulator.features.iceberg_tables.reads import relation
+from emulator.features.iceberg_tables.session import IcebergSession
+from emulator.features.iceberg_tables.streams_source import IcebergSource
+from icebridge.sql.nodes_table import CreateIcebergTable
+
+if TYPE_CHECKING:
+    from emulator.core.engine import Engine
+
+_DML = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.TruncateTable)
+
+
+def install(engine: Engine) -> None:
+    """Register the Iceberg-tables feature with ``engine``."""
+    registry = engine.registry
+    session = IcebergSession()
+    registry.provide(IcebergSession, session)
+
+    def after_commit() -> None:
+        if session.committed:
+            session.committed = False
+            fault("after_offset_update")
+
+    def read(obj: CatalogObject, table: exp.Table) -> exp.Expression:
+        return relation(engine, obj, table)
+
+    registry.commit_hooks.append(after_commit)
+    registry.relations[ICEBERG_TABLE] = read
+    registry.change_sources[ICEBERG_TABLE] = lambda obj: IcebergSource(engine, obj)
+    registry.rewriters.append(rewrite_iceberg_functions)
+    # A reopened emulator moves stream offsets recorded by an Iceberg commit whose DuckDB
+    # commit was lost (exactly-once).
+    registry.open_hooks.append(lambda: _repair(engine))
+    registry.statement(CreateIcebergTable, Kind.CREATE, ddl.run_create_iceberg)
+    for cls in _DML:
+        registry.wrap(cls, routed)
+    registry.wrap((exp.Drop, "TABLE"), ddl.routed_drop)
+    registry.wrap((exp.Alter, "TABLE"), ddl.routed_alter)
+    registry.wrap((exp.Show, "TABLES"), show.routed_show)
+
+
+def _repair(engine: Engine) -> None:
+    repair(engine)

@@ -1,0 +1,91 @@
+"""From a parsed statement to its handler, through the registry.
+
+:func:`install` registers the native statements (queries, DML, CREATE / DROP / ALTER of
+databases, schemas, warehouses, tables and views, SHOW, DESCRIBE, session statements);
+features register theirs when they install (:mod:`emulator.features`). :func:`resolve`
+finds the registration by node class, or by ``(node class, kind word)`` for statements
+that share a node class. A statement nobody registered fails with
+:func:`emulator.errors.unsupported` naming it; nothing is ever a silent no-op.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from sqlglot import exp
+
+from emulator import errors
+from emulator.core.engine import Engine, Handler, Outcome
+from emulator.core.query import run_query
+from emulator.core.registry import Key, Kind, Registry
+from emulator.core.script import leading_words, statement_name
+from emulator.statements import ddl, dml, session, show
+
+# Statements sqlglot parses as something generic: recognised by their first words.
+_SHOW_PARAMETERS: Key = (exp.Command, "SHOW PARAMETERS")
+_UNSET: Key = (exp.Command, "UNSET")
+
+
+def install(registry: Registry[Engine]) -> None:
+    """Register the native statement handlers."""
+    add = registry.statement
+    add(exp.Query, Kind.QUERY, run_query)
+    add(exp.Insert, Kind.INSERT, dml.run_insert)
+    add(exp.Update, Kind.UPDATE, dml.run_update)
+    add(exp.Delete, Kind.DELETE, dml.run_delete)
+    add(exp.Merge, Kind.MERGE, dml.run_merge)
+    add(exp.TruncateTable, Kind.TRUNCATE, dml.run_truncate)
+    add(exp.Create, Kind.CREATE, ddl.run_create)
+    for word in ("DATABASE", "SCHEMA", "TABLE", "VIEW"):
+        add((exp.Drop, word), Kind.DROP, ddl.run_drop)
+    add((exp.Alter, "TABLE"), Kind.ALTER, ddl.run_alter)
+    add((exp.Alter, "SESSION"), Kind.ALTER_SESSION, session.run_alter_session)
+    add(exp.Use, Kind.USE, session.run_use)
+    add(exp.Set, Kind.SET, session.run_set)
+    add(_UNSET, Kind.UNSET, session.run_unset)
+    add(exp.Transaction, Kind.BEGIN, session.run_begin)
+    add(exp.Commit, Kind.COMMIT, session.run_commit)
+    add(exp.Rollback, Kind.ROLLBACK, session.run_rollback)
+    for word in ("DATABASES", "SCHEMAS", "TABLES", "VIEWS", "WAREHOUSES"):
+        add((exp.Show, word), Kind.SHOW, show.run_show)
+    add(_SHOW_PARAMETERS, Kind.SHOW_PARAMETERS, show.run_show_parameters)
+    for word in ("TABLE", "VIEW"):
+        add((exp.Describe, word), Kind.DESCRIBE, show.run_describe)
+    for view in show.INFORMATION_SCHEMA_VIEWS:
+        registry.information_schema[view] = partial(show.information_schema, view)
+
+
+def kind_word(node: exp.Expression) -> str | None:
+    """The word that tells statements of one node class apart (``DROP <word>``,
+    ``SHOW <word>``, ``DESCRIBE <word>``, ``ALTER <word>``), or None."""
+    if isinstance(node, exp.Show):
+        return str(node.this).upper()
+    if isinstance(node, exp.Describe):
+        props = node.args.get("properties")
+        if any(isinstance(p, exp.DynamicProperty) for p in (props.expressions if props else [])):
+            return "DYNAMIC TABLE"
+        return str(node.args.get("kind") or "TABLE").upper()
+    if isinstance(node, exp.Drop | exp.Alter):
+        return str(node.args.get("kind") or "").upper()
+    return None
+
+
+def resolve(registry: Registry[Engine], sql: str, node: exp.Expression) -> tuple[Kind, Handler]:
+    """The kind and handler of a parsed statement; unsupported ones raise."""
+    words = leading_words(sql, 2)
+    found = None
+    if words[:1] == ["UNSET"]:
+        found = registry.lookup(exp.Command(), "UNSET")
+    elif words[:2] == ["SHOW", "PARAMETERS"]:
+        found = registry.lookup(exp.Command(), "SHOW PARAMETERS")
+    elif not isinstance(node, exp.Command):
+        word = kind_word(node)
+        found = registry.lookup(node, word) if word is not None else registry.lookup(node)
+    if found is None:
+        return Kind.UNSUPPORTED, _unsupported
+    return found.kind, found.handler
+
+
+def _unsupported(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    word = kind_word(node) if isinstance(node, exp.Show | exp.Describe) else None
+    raise errors.unsupported(statement_name(sql) + (f" {word}" if word else ""))
