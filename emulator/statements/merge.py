@@ -21,14 +21,16 @@ How to run a plan (all in one DuckDB transaction):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from emulator import errors
-from emulator.statements.merge_clauses import read_clauses
+from emulator.statements.merge_clauses import MergeTarget, read_clauses
+
+__all__ = ["MergePlan", "MergeTarget", "execute_plan", "plan_merge"]
 from emulator.statements.merge_statements import (
     Names,
     col,
@@ -49,22 +51,6 @@ if TYPE_CHECKING:
 INSERTED = "number of rows inserted"
 UPDATED = "number of rows updated"
 DELETED = "number of rows deleted"
-
-
-@dataclass(frozen=True)
-class MergeTarget:
-    """The resolved target table of a MERGE."""
-
-    relation: exp.Table
-    """The DuckDB base table to write."""
-    alias: str | None
-    """The target alias used in the statement (None: the table name as written)."""
-    columns: tuple[str, ...]
-    """User-visible column names (stored form), in table order."""
-    row_id: str
-    """Hidden stable row-id column of ``relation`` (BIGINT, unique, filled by a sequence)."""
-    defaults: Mapping[str, exp.Expression]
-    """DuckDB default expressions for INSERT columns the statement omits, by column name."""
 
 
 @dataclass(frozen=True)

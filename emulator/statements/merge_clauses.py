@@ -11,7 +11,7 @@ Rules from https://docs.snowflake.com/en/sql-reference/sql/merge:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -226,3 +226,19 @@ def _check_reachable(clauses: Sequence[Clause]) -> None:
                     f"the {kind} clauses after it can never apply. A {kind} clause without AND "
                     f"must be the last {kind} clause."
                 )
+
+
+@dataclass(frozen=True)
+class MergeTarget:
+    """The resolved target table of a MERGE."""
+
+    relation: exp.Table
+    """The DuckDB base table to write."""
+    alias: str | None
+    """The target alias used in the statement (None: the table name as written)."""
+    columns: tuple[str, ...]
+    """User-visible column names (stored form), in table order."""
+    row_id: str
+    """Hidden stable row-id column of ``relation`` (BIGINT, unique, filled by a sequence)."""
+    defaults: Mapping[str, exp.Expression]
+    """DuckDB default expressions for INSERT columns the statement omits, by column name."""

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from emulator import errors
-from emulator.statements.merge_clauses import Clause, compile_error
-
-if TYPE_CHECKING:
-    from emulator.statements.merge import MergeTarget
+from emulator.statements.merge_clauses import Clause, MergeTarget, compile_error
 
 # --- internal names --------------------------------------------------------------------------
 

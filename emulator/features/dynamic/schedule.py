@@ -1,4 +1,5 @@
-"""Dynamic-table refreshes on the emulator clock (a :class:`~emulator.core.scheduler.ScheduledSource`).
+"""Dynamic-table refreshes on the emulator clock (a scheduler source,
+:class:`~emulator.core.scheduler.ScheduledSource`).
 
 Cadence (deterministic; Snowflake only promises that data is never staler than TARGET_LAG,
 https://docs.snowflake.com/en/user-guide/dynamic-tables-target-lag): a table with a fixed

@@ -14,6 +14,7 @@ from emulator.features.streams import ddl, show
 from emulator.features.streams.consume import StreamTracker
 from emulator.features.streams.functions import rewrite_stream_functions
 from emulator.features.streams.relation import relation
+from emulator.features.streams.touches import Touches
 from emulator.features.streams.view_join import JoinViewSource
 from icebridge.sql.nodes_stream import CreateStream
 
@@ -28,6 +29,7 @@ def install(engine: Engine) -> None:
     registry.provide(StreamTracker, tracker)
     registry.provide(StreamReads, tracker)  # type: ignore[type-abstract]
     registry.listeners.append(tracker)
+    registry.provide(Touches, tracker.probe)  # type: ignore[type-abstract]
     registry.close_hooks.append(tracker.probe.flush)
     registry.rewriters.append(rewrite_stream_functions)
 

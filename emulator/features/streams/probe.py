@@ -25,6 +25,7 @@ from emulator.core import stream_objects as objects
 from emulator.core.catalog import DYNAMIC_TABLE, STREAM, CatalogObject
 from emulator.core.changes import ChangeSource
 from emulator.core.stream_objects import Stream
+from emulator.features.streams.staleness import has_data, live_source, stream_reader
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ class StreamProbe:
 
     def has_data(self, name: ObjectName) -> bool:
         """SYSTEM$STREAM_HAS_DATA for ``name`` using cached metadata where it is current."""
-        from emulator.features.streams.staleness import has_data
-
         entry = self._entry(name)
         if entry.base is not None and entry.base.kind == DYNAMIC_TABLE:
             self._refresh_base(entry)
@@ -79,16 +78,12 @@ class StreamProbe:
         return entry
 
     def _load(self, stream: Stream) -> _Entry:
-        from emulator.features.streams.staleness import live_source, stream_reader
-
         base = live_source(self.emu, stream)
         reader = stream_reader(self.emu, stream, base) if base is not None else None
         return _Entry(stream, base, reader)
 
     def _refresh_base(self, entry: _Entry) -> None:
         """Scheduled refreshes move a dynamic table's version without a counted commit."""
-        from emulator.features.streams.staleness import stream_reader
-
         assert entry.base is not None
         fresh = self.emu.catalog.by_id(entry.base.id)
         if fresh is None or fresh.kind != DYNAMIC_TABLE or not fresh.change_tracking:

@@ -16,7 +16,7 @@ from emulator import errors
 from emulator.core.catalog import DYNAMIC_TABLE, ICEBERG_TABLE, TABLE, VIEW, CatalogObject
 from emulator.core.changes import BEGINNING, ChangeSource, source_for
 from emulator.core.stream_objects import Stream, stale_after
-from emulator.features.streams.consume import tracker_of
+from emulator.features.streams.touches import touches_of
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -57,7 +57,7 @@ def stream_reader(emu: Engine, stream: Stream, base: CatalogObject) -> ChangeSou
 
 def stale_time(emu: Engine, stream: Stream, source: CatalogObject | None) -> datetime:
     """STALE_AFTER, counting a staleness touch not yet written (:mod:`probe`)."""
-    base = tracker_of(emu).probe.stale_base(stream)
+    base = touches_of(emu).stale_base(stream)
     return stale_after(replace(stream, stale_base=base), source)
 
 
@@ -102,5 +102,5 @@ def has_data(
         base = table.base().sql("duckdb")
         found = emu.con.execute(f"SELECT 1 FROM {base} LIMIT 1").fetchone() is not None
     if not found:
-        tracker_of(emu).probe.touch(stream, emu.now)
+        touches_of(emu).touch(stream, emu.now)
     return found

@@ -19,6 +19,7 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject
 from icebridge.errors import UnsupportedError
+from icebridge.sql.dialect import parse_one
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -60,6 +61,18 @@ def _not_tracked(view: CatalogObject, what: str) -> UnsupportedError:
     return errors.unsupported(f"CREATE STREAM … ON VIEW {view.name} ({what})")
 
 
+def view_query(view: CatalogObject) -> exp.Expression:
+    """The SELECT of a view, parsed from its recorded definition."""
+    definition = view.definition
+    create = parse_one(definition) if definition else None
+    if not isinstance(create, exp.Create):
+        raise errors.unsupported(f"CREATE STREAM … ON VIEW {view.name}")
+    query: exp.Expression | None = create.args.get("expression")
+    if not isinstance(query, exp.Query):
+        raise errors.unsupported(f"CREATE STREAM … ON VIEW {view.name}")
+    return query
+
+
 class _Builder:
     def __init__(self, emu: Engine, view: CatalogObject) -> None:
         self.emu = emu
@@ -70,7 +83,6 @@ class _Builder:
 
     def translated(self, obj: CatalogObject, depth: int) -> exp.Expression:
         from emulator.core.query import name_projections
-        from emulator.features.streams.views import view_query
 
         if depth > 16:
             raise _not_tracked(self.view, "views nested too deeply")

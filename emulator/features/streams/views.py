@@ -17,8 +17,7 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core.catalog import TABLE, CatalogObject
 from emulator.core.changes import ACTION, ISUPDATE, ROW_ID_COLUMN, NativeSource, q
-from emulator.features.streams.view_shape import is_single_table
-from icebridge.sql.dialect import parse_one
+from emulator.features.streams.view_shape import is_single_table, view_query
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -60,18 +59,6 @@ def _disallowed(query: exp.Expression) -> str | None:
         if where.find(exp.Select) is not None:
             return "subqueries outside FROM"
     return None
-
-
-def view_query(view: CatalogObject) -> exp.Expression:
-    """The SELECT of a view, parsed from its recorded definition."""
-    definition = view.definition
-    create = parse_one(definition) if definition else None
-    if not isinstance(create, exp.Create):
-        raise errors.unsupported(f"CREATE STREAM … ON VIEW {view.name}")
-    query: exp.Expression | None = create.args.get("expression")
-    if not isinstance(query, exp.Query):
-        raise errors.unsupported(f"CREATE STREAM … ON VIEW {view.name}")
-    return query
 
 
 def check_view_supported(emu: Engine, view: CatalogObject) -> CatalogObject:

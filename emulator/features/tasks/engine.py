@@ -1,7 +1,8 @@
 """The task engine of one emulator: the task cache, the scheduled source and EXECUTE TASK.
 
-Installed by :mod:`emulator.features.tasks.feature` (``tasks_of(emu)``); registered with ``emu.scheduler`` so that
-``emu.advance(...)`` fires every due root task in time order (ties by task name).
+Installed by :mod:`emulator.features.tasks.feature` (``tasks_of(emu)``); registered with
+``emu.scheduler`` so that ``emu.advance(...)`` fires every due root task in time order
+(ties by task name).
 """
 
 from __future__ import annotations

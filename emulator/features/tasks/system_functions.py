@@ -10,7 +10,8 @@
   (https://docs.snowflake.com/en/sql-reference/functions/system_task_dependents_enable).
 
 Each call is replaced by a literal; ``TABLE(INFORMATION_SCHEMA.TASK_HISTORY(...))`` and
-``COMPLETE_TASK_GRAPHS(...)`` by an in-memory relation (:mod:`emulator.features.tasks.table_functions`).
+``COMPLETE_TASK_GRAPHS(...)`` by an in-memory relation
+(:mod:`emulator.features.tasks.table_functions`).
 CREATE / ALTER TASK statements are left alone: their WHEN and body run later.
 """
 

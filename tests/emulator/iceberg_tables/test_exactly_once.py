@@ -16,9 +16,13 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from emulator.features.iceberg_tables.exactly_once import repair
 from emulator.core.lake import parse_name
-from emulator.features.iceberg_tables.exactly_once import FAULT_ENV, FAULT_EXIT, FAULT_POINTS
+from emulator.features.iceberg_tables.exactly_once import (
+    FAULT_ENV,
+    FAULT_EXIT,
+    FAULT_POINTS,
+    repair,
+)
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "crash_load.py"

@@ -16,12 +16,12 @@ import pytest
 from stream_helpers import changes, rows
 
 from emulator import Emulator
-from emulator.core.catalog import CatalogObject
-from emulator.features.dynamic.changes import readable_since
-from emulator.core.dynamic_spec import spec_of
-from emulator.features.streams.functions import has_data
 from emulator.core import change_history as history
+from emulator.core.catalog import CatalogObject
+from emulator.core.dynamic_spec import spec_of
 from emulator.core.stream_objects import from_object
+from emulator.features.dynamic.changes import readable_since
+from emulator.features.streams.functions import has_data
 from icebridge.errors import SqlError
 from icebridge.sql.identifiers import ObjectName
 

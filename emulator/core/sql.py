@@ -1,0 +1,102 @@
+"""The one builder for the DuckDB SQL the emulator runs on its own behalf.
+
+Every DuckDB statement the emulator issues itself (catalog reads and writes, change-log
+queries, working tables) is built here from sqlglot nodes: names become identifiers
+through :func:`ident`, the single quoting function, and values are bound as ``?``
+parameters or built as literals, never spliced into text. :func:`render` generates the
+text through :func:`emulator.translate.duckdb_sql`, which refuses anything DuckDB cannot
+express instead of emitting something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from emulator.core.catalog_objects import META_SCHEMA
+from emulator.translate import duckdb_sql
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+
+def ident(name: str) -> exp.Identifier:
+    """A quoted DuckDB identifier: the one way a name enters emulator-built SQL."""
+    return exp.Identifier(this=name, quoted=True)
+
+
+def quote(name: str) -> str:
+    """``name`` as quoted DuckDB identifier text (for the rare API that takes text)."""
+    return ident(name).sql(dialect="duckdb")
+
+
+def table(name: str, schema: str | None = None, *, alias: str | None = None) -> exp.Table:
+    """``"schema"."name" [AS "alias"]``."""
+    node = exp.Table(this=ident(name), db=ident(schema) if schema is not None else None)
+    if alias is not None:
+        node.set("alias", exp.TableAlias(this=ident(alias)))
+    return node
+
+
+def meta(name: str) -> exp.Table:
+    """A metadata table of the reserved schema: ``"__ib"."<name>"``."""
+    return table(name, META_SCHEMA)
+
+
+def column(name: str, of: str | None = None) -> exp.Column:
+    """``["of".]"name"``."""
+    return exp.Column(this=ident(name), table=ident(of) if of is not None else None)
+
+
+def star(of: str | None = None) -> exp.Column | exp.Star:
+    """``*`` or ``"of".*``."""
+    return exp.Star() if of is None else exp.Column(this=exp.Star(), table=ident(of))
+
+
+def param() -> exp.Placeholder:
+    """A ``?`` parameter (values go in ``params``, never into the text)."""
+    return exp.Placeholder()
+
+
+def literal(value: Any) -> exp.Expression:
+    """A SQL literal for a Python value (NULL, booleans, numbers, strings, dates)."""
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float | Decimal):
+        return exp.Literal.number(value)
+    if isinstance(value, datetime):
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP)
+    if isinstance(value, date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
+    return exp.Literal.string(str(value))
+
+
+def columns(names: Sequence[str], of: str | None = None) -> list[exp.Expression]:
+    """``"a", "b", …`` as column references."""
+    return [column(n, of) for n in names]
+
+
+def render(node: exp.Expression) -> str:
+    """DuckDB SQL text for ``node`` through the guarded generator."""
+    return duckdb_sql(node)
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, node: exp.Expression, params: Sequence[Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Execute a built statement on ``con`` with ``params`` bound to its ``?``."""
+    return con.execute(render(node), list(params) if params is not None else [])
+
+
+def fetch_arrow(
+    con: duckdb.DuckDBPyConnection, node: exp.Expression, params: Sequence[Any] | None = None
+) -> pa.Table:
+    """Execute a built query and return its rows as Arrow."""
+    return run(con, node, params).to_arrow_table()
