@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -28,6 +30,12 @@ from icebridge.sql.dialect import DIALECT, generate, parse
 
 Params = Sequence[Any] | Mapping[str, Any]
 
+#: Parsed statement templates (placeholders numbered) by text, least recently used first:
+#: a statement run again with other values is not parsed again.
+TEMPLATES_KEPT = 256
+_templates: OrderedDict[str, exp.Expression] = OrderedDict()
+_templates_lock = threading.Lock()
+
 
 def bind(sql: str, params: Params) -> str:
     """``sql`` with ``params`` bound as literals, as Snowflake SQL text."""
@@ -35,10 +43,25 @@ def bind(sql: str, params: Params) -> str:
 
 
 def bind_tree(sql: str, params: Params) -> exp.Expression:
-    """Parse ``sql`` and replace its placeholders with literal nodes for ``params``."""
+    """Parse ``sql`` and replace its placeholders with literal nodes for ``params`` (a new
+    tree, the caller's to change)."""
     text, values = number_placeholders(sql, params)
+    return substitute(_template(text), values)
+
+
+def _template(text: str) -> exp.Expression:
+    """The parsed statement ``text``, shared: callers copy before changing it."""
+    with _templates_lock:
+        kept = _templates.get(text)
+        if kept is not None:
+            _templates.move_to_end(text)
+            return kept
     tree = parse_one_statement(text)
-    return substitute(tree, values)
+    with _templates_lock:
+        _templates[text] = tree
+        if len(_templates) > TEMPLATES_KEPT:
+            _templates.popitem(last=False)
+    return tree
 
 
 def parse_one_statement(text: str) -> exp.Expression:
@@ -290,8 +313,14 @@ def _end_of_string(sql: str, i: int) -> int:
 
 def multi_row_insert(command: str, seqparams: Sequence[Params]) -> str | None:
     """One multi-row INSERT for ``INSERT … VALUES (<placeholders>)``, else None."""
+    tree = multi_row_insert_tree(command, seqparams)
+    return generate(tree) if tree is not None else None
+
+
+def multi_row_insert_tree(command: str, seqparams: Sequence[Params]) -> exp.Expression | None:
+    """:func:`multi_row_insert` as a tree (a new one, the caller's to change), else None."""
     text, first = number_placeholders(command, seqparams[0])
-    tree = parse_one_statement(text)
+    tree = _template(text)
     values = tree.expression if isinstance(tree, exp.Insert) else None
     if not isinstance(values, exp.Values) or len(values.expressions) != 1:
         return None
@@ -304,7 +333,7 @@ def multi_row_insert(command: str, seqparams: Sequence[Params]) -> str | None:
         rows_.append(substitute(row, bound))
     tree = tree.copy()
     tree.expression.set("expressions", rows_)
-    return generate(tree)
+    return tree
 
 
 def split_statements(sql_text: str) -> list[str]:

@@ -32,8 +32,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
+from sqlglot import exp
 
-from emulator.api.binding import Params, bind, multi_row_insert, split_statements
+from emulator.api.binding import Params, bind_tree, multi_row_insert_tree, split_statements
 from emulator.api.types import (
     BINARY,
     DATETIME,
@@ -53,6 +54,7 @@ from emulator.api.types import (
     rows,
 )
 from icebridge import errors as _errors
+from icebridge.sql.dialect import generate
 
 if TYPE_CHECKING:
     import pandas
@@ -126,11 +128,20 @@ class EmulatorLike(Protocol):
     def run(self, sql: str) -> QueryResultLike: ...
 
 
+class ParsedRunner(Protocol):
+    """An engine that runs an already parsed statement (``Emulator.engine``): a statement
+    with bound parameters is handed over as the tree it was bound in, not parsed again."""
+
+    def run_parsed(self, node: exp.Expression, sql: str) -> QueryResultLike: ...
+
+
 class Connection:
     """A connection to an emulator (``emu.connect()``)."""
 
     def __init__(self, emulator: EmulatorLike, *, autocommit: bool = True) -> None:
         self._emulator = emulator
+        engine = getattr(emulator, "engine", None)
+        self._engine: ParsedRunner | None = engine if hasattr(engine, "run_parsed") else None
         self._autocommit = autocommit
         self._in_transaction = False
         self._closed = False
@@ -221,14 +232,18 @@ class Connection:
 
     # -- used by cursors -------------------------------------------------------------------
 
-    def _execute(self, sql: str) -> QueryResultLike:
+    def _execute(self, sql: str, tree: exp.Expression | None = None) -> QueryResultLike:
         self._check_open()
         if not self._autocommit and not self._in_transaction:
             self._run("BEGIN")
-        return self._run(sql)
+        return self._run(sql, tree)
 
-    def _run(self, sql: str) -> QueryResultLike:
-        result = self._emulator.run(sql)
+    def _run(self, sql: str, tree: exp.Expression | None = None) -> QueryResultLike:
+        """Run ``sql`` (``tree``: its parsed form, which the run may change)."""
+        if tree is not None and self._engine is not None:
+            result = self._engine.run_parsed(tree, sql)
+        else:
+            result = self._emulator.run(sql)
         kind = result.statement_kind.upper()
         if kind == "BEGIN":
             self._in_transaction = True
@@ -284,8 +299,12 @@ class Cursor:
         """Run one statement, binding ``params`` client-side; returns this cursor."""
         self._check_open()
         # As the connector by default (interpolate_empty_sequences=False): empty means unbound.
-        sql = command if params is None or len(params) == 0 else bind(command, params)
-        self._load(self.connection._execute(sql), sql)
+        if params is None or len(params) == 0:
+            self._load(self.connection._execute(command), command)
+            return self
+        tree = bind_tree(command, params)
+        sql = generate(tree)  # the text (cursor.query, messages); the tree is not re-parsed
+        self._load(self.connection._execute(sql, tree), sql)
         return self
 
     def executemany(self, command: str, seqparams: Sequence[Params]) -> Cursor:
@@ -296,9 +315,11 @@ class Cursor:
         self._check_open()
         if not seqparams:
             return self
-        multi = multi_row_insert(command, seqparams)
+        multi = multi_row_insert_tree(command, seqparams)
         if multi is not None:
-            return self.execute(multi)
+            sql = generate(multi)
+            self._load(self.connection._execute(sql, multi), sql)
+            return self
         total = 0
         for params in seqparams:
             self.execute(command, params)

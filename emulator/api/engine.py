@@ -46,7 +46,12 @@ from emulator.core.scheduler import Scheduler
 from emulator.core.script import parse_statement
 from emulator.core.state import SessionState
 from emulator.core.transactions import Transactions
-from emulator.core.translation import TranslateContext, to_duckdb, with_session_functions
+from emulator.core.translation import (
+    TranslateContext,
+    Translations,
+    to_duckdb,
+    with_session_functions,
+)
 from emulator.features.dynamic.feature import install as install_dynamic_tables
 from emulator.features.iceberg_tables.feature import install as install_iceberg_tables
 from emulator.features.streams.feature import install as install_streams
@@ -91,6 +96,7 @@ class EmulatorEngine:
         self.transactions = Transactions(self.con, self.capture, self.registry.commit_hooks)
         self.lake = Lake(self.clock.now, path, external_volumes)
         self.realtime_running = False
+        self._translations = Translations()
         self._explicit = False
         self._journal: list[Callable[[], Outcome]] = []
         self._closed = False
@@ -138,8 +144,46 @@ class EmulatorEngine:
         )
 
     def translate(self, node: exp.Expression) -> exp.Expression:
-        """Snowflake AST -> DuckDB AST with the session's context."""
-        return to_duckdb(with_session_functions(node, self.state), self.context())
+        """Snowflake AST -> DuckDB AST with the session's context.
+
+        A translation that resolved plain tables and views only is kept and reused while
+        the statement, the catalog, the session state and the clock stay the same.
+        """
+        key = self._translation_key(node)
+        if key is not None:
+            kept = self._translations.get(key)
+            if kept is not None:
+                return kept
+        resolver = self.resolver
+        before = resolver.feature_reads
+        # with_session_functions returns a fresh copy, which the translation may consume.
+        tree = to_duckdb(with_session_functions(node, self.state), self.context(), copy=False)
+        reusable = key is not None and resolver.feature_reads == before
+        if key is not None and reusable and self._translations.worth_keeping(key):
+            # The key keeps its own copy of the statement: the caller may change ``node``.
+            self._translations.put((key[0], node.copy(), *key[2:]), tree)
+        return tree
+
+    def _translation_key(self, node: exp.Expression) -> tuple[object, ...] | None:
+        """What a translation depends on, or None when it cannot be told (unhashable values)."""
+        state = self.state
+        key = (
+            type(node),
+            node,  # structural hash and equality (sqlglot's)
+            self.catalog.generation,
+            self.clock.now(),
+            state.database,
+            state.schema,
+            state.warehouse,
+            state.role,
+            tuple(sorted(state.parameters.items())),
+            tuple(sorted(state.variables.items())),
+        )
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
 
     def fetch(self, duck_sql: str | exp.Expression, params: list[Any] | None = None) -> pa.Table:
         """Run DuckDB SQL (text or a DuckDB AST) and return Arrow."""
@@ -294,5 +338,6 @@ class EmulatorEngine:
             hook()
         with self.transactions.unit():
             drop_temporary_tables(self)
+            self.catalog.flush_versions()  # versions counted in memory (untracked tables)
         self.con.close()
         self._closed = True

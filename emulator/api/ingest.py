@@ -14,9 +14,10 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.core.catalog import TABLE, Column
 from emulator.core.outcome import Outcome
-from emulator.core.tables import duck_column_sql, qident
+from emulator.core.tables import duck_type
 from emulator.statements.dml import insert_statement
 from icebridge.errors import IngestError
 from icebridge.sql.identifiers import ObjectName
@@ -47,9 +48,7 @@ def insert_batch(emu: Engine, table: ObjectName, batch: pa.Table) -> Outcome:
         raise IngestError(f"table {table} does not exist or is not a native table")
     columns = emu.catalog.columns(obj.id)
     names = _match_columns(table, batch, columns)
-    source = exp.select(
-        *[exp.column(exp.to_identifier(n, quoted=True)) for n in batch.column_names]
-    ).from_(BATCH)
+    source = exp.select(*sql.columns(batch.column_names)).from_(sql.table(BATCH))
     emu.con.register(BATCH, batch)
     try:
         try:
@@ -59,6 +58,27 @@ def insert_batch(emu: Engine, table: ObjectName, batch: pa.Table) -> Outcome:
     finally:
         emu.con.unregister(BATCH)
     return Outcome(pa.table({"number of rows inserted": [inserted]}), inserted)
+
+
+def _first_bad_row(source: str, column: Column) -> exp.Select:
+    """The 0-based position of the first value of batch column ``source`` that ``column``
+    rejects: not convertible to its type, or NULL when it is NOT NULL."""
+    value, position = sql.column("v"), sql.column("n")
+    numbered = exp.select(
+        exp.alias_(exp.Window(this=exp.RowNumber()), sql.ident("n")),
+        exp.alias_(sql.column(source), sql.ident("v")),
+    ).from_(sql.table(BATCH))
+    lost = exp.TryCast(this=value.copy(), to=duck_type(column)).is_(exp.Null())
+    bad = exp.and_(exp.not_(value.copy().is_(exp.Null())), lost)
+    if not column.nullable:
+        bad = exp.or_(bad, value.copy().is_(exp.Null()))
+    return (
+        exp.select(exp.Sub(this=position, expression=sql.literal(1)))
+        .from_(numbered.subquery(copy=False), copy=False)
+        .where(bad, copy=False)
+        .order_by(position.copy(), copy=False)
+        .limit(1, copy=False)
+    )
 
 
 def _diagnose(
@@ -76,14 +96,7 @@ def _diagnose(
         probe.register(BATCH, batch)
         for source, target in zip(batch.column_names, names, strict=True):
             column = by_name[target]
-            duck_type = duck_column_sql(column).split(" ", 1)[1].removesuffix(" NOT NULL")
-            col = qident(source)
-            bad = probe.execute(
-                f"SELECT n - 1 FROM (SELECT row_number() OVER () AS n, {col} AS v FROM {BATCH}) "
-                f"WHERE (v IS NOT NULL AND TRY_CAST(v AS {duck_type}) IS NULL)"
-                + ("" if column.nullable else " OR v IS NULL")
-                + " ORDER BY n LIMIT 1"
-            ).fetchone()
+            bad = sql.run(probe, _first_bad_row(source, column)).fetchone()
             if bad is not None:
                 what = (
                     "NULL in a NOT NULL column"

@@ -4,7 +4,9 @@ Every INSERT, UPDATE and DELETE on a native table — from SQL statements, MERGE
 TRUNCATE and ``insert_rows`` — goes through :meth:`ChangeCapture.write`. It
 
 * gives the table its next *table version*, once per transaction (an autocommit statement
-  is its own transaction), recorded with the emulator time in ``__ib.table_versions``;
+  is its own transaction), recorded with the emulator time in ``__ib.table_versions``
+  while the table has change tracking (only a change log can travel back to a version;
+  an untracked table just counts its versions, one round trip);
 * for tables with ``CHANGE_TRACKING = TRUE`` appends one change record per affected row to
   the table's log ``__ib.log_<id>``: ``(__ib_version, __ib_action, __ib_row_id, <columns>)``
   with the *new* image for INSERT and UPDATE and the *old* image for DELETE. The DML runs
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.core.catalog import ROW_ID, Catalog, CatalogObject
 
 Action = Literal["INSERT", "UPDATE", "DELETE"]
@@ -48,6 +51,16 @@ class ChangeCapture:
     def reset(self) -> None:
         """Forget per-transaction versions (call at every COMMIT / ROLLBACK)."""
         self._versions = {}
+
+    def committed(self) -> None:
+        """The transaction committed: forget its versions; the catalog keeps what it counted."""
+        self._versions = {}
+        self.catalog.committed()
+
+    def rolled_back(self) -> None:
+        """The transaction rolled back: forget its versions and the catalog's cached reads."""
+        self._versions = {}
+        self.catalog.rolled_back()
 
     def version_in_transaction(self, obj: CatalogObject) -> int | None:
         """The version the open transaction has written ``obj`` at, or None (streams read
@@ -72,6 +85,9 @@ class ChangeCapture:
         An INSERT with a column list that omits the row id gets ids here, numbered on from
         the global counter (set-based: ``last + row_number()``); an INSERT without a column
         list copies full base rows, ids included (CLONE).
+
+        ``statement`` is consumed: it is completed and rendered in place (callers build one
+        per call), which saves copying every statement on the hot path.
         """
         version = self.version_for(obj)
         start: int | None = None
@@ -79,12 +95,11 @@ class ChangeCapture:
             start = self.catalog.last_row_id()
             statement = _with_row_ids(statement, start)
         if not obj.change_tracking:
-            row = self.con.execute(statement.sql(dialect="duckdb")).fetchone()
+            row = self.con.execute(sql.render_owned(statement)).fetchone()
             count = int(row[0]) if row else 0
         else:
-            node = statement.copy()
-            node.set("returning", exp.Returning(expressions=[exp.Star()]))
-            changed = self.con.execute(node.sql(dialect="duckdb")).to_arrow_table()
+            statement.set("returning", exp.Returning(expressions=[exp.Star()]))
+            changed = self.con.execute(sql.render_owned(statement)).to_arrow_table()
             self._append_log(obj, version, action, changed)
             count = changed.num_rows
         if start is not None and count:
@@ -92,16 +107,20 @@ class ChangeCapture:
         return count
 
     def write_update(self, obj: CatalogObject, statement: exp.Expression) -> tuple[int, int]:
-        """Run an UPDATE; returns (target rows updated, rows joined by several source rows).
+        """Run an UPDATE (consumed, as in :meth:`write`); returns (target rows updated, rows
+        joined by several source rows).
 
         DuckDB's UPDATE … FROM reports one row per joined pair, so both counts are taken from
-        the distinct row ids it returns; a row updated several times is logged once.
+        the distinct row ids it returns; a row updated several times is logged once. An
+        UPDATE without FROM of an untracked table meets each row once: DuckDB's count is it.
         """
         version = self.version_for(obj)
-        node = statement.copy()
+        if not obj.change_tracking and not _joins(statement):
+            row = self.con.execute(sql.render_owned(statement)).fetchone()
+            return (int(row[0]) if row else 0), 0
         returned: list[exp.Expression] = [exp.Star()] if obj.change_tracking else [row_id_column()]
-        node.set("returning", exp.Returning(expressions=returned))
-        changed = self.con.execute(node.sql(dialect="duckdb")).to_arrow_table()
+        statement.set("returning", exp.Returning(expressions=returned))
+        changed = self.con.execute(sql.render_owned(statement)).to_arrow_table()
         if changed.num_rows == 0:
             return 0, 0
         ids = changed.column(ROW_ID)
@@ -117,38 +136,67 @@ class ChangeCapture:
     def _append_log(self, obj: CatalogObject, version: int, action: str, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
-        self.con.register("__ib_changes", rows)
+        self.con.register(_CHANGES, rows)
         try:
-            self.con.execute(
-                f"INSERT INTO {obj.log().sql('duckdb')} "
-                "SELECT ?::BIGINT, ?::VARCHAR, * FROM __ib_changes",
-                [version, action],
-            )
+            sql.run(self.con, _log_insert(obj, sql.param(), sql.table(_CHANGES)), [version, action])
         finally:
-            self.con.unregister("__ib_changes")
+            self.con.unregister(_CHANGES)
 
     # -- tracking on / off -----------------------------------------------------------------
 
     def enable(self, obj: CatalogObject) -> None:
-        """Create the change log and record the BASELINE image of every existing row."""
-        log = obj.log().sql("duckdb")
-        base = obj.base().sql("duckdb")
-        self.con.execute(
-            f"CREATE TABLE {log} AS SELECT 0::BIGINT AS __ib_version, "
-            f"''::VARCHAR AS __ib_action, * FROM {base} LIMIT 0"
+        """Create the change log and record the BASELINE image of every existing row.
+
+        The baseline version is also recorded as committed now: an untracked table's
+        versions have no commit times, and time travel reaches back to here.
+        """
+        fresh = self.catalog.by_id(obj.id) or obj
+        shape = (
+            exp.select(
+                exp.alias_(exp.cast(sql.literal(0), "BIGINT"), sql.ident(VERSION)),
+                exp.alias_(exp.cast(sql.literal(""), "VARCHAR"), sql.ident(ACTION)),
+                exp.Star(),
+            )
+            .from_(obj.base())
+            .limit(0)
         )
-        self.con.execute(
-            f"INSERT INTO {log} SELECT ?::BIGINT, 'BASELINE', * FROM {base}", [obj.version]
-        )
+        sql.run(self.con, exp.Create(kind="TABLE", this=obj.log(), expression=shape))
+        baseline = _log_insert(obj, sql.literal("BASELINE"), obj.base())
+        sql.run(self.con, baseline, [fresh.version])
+        self.catalog.record_version(obj.id, fresh.version, self.now())
 
     def disable(self, obj: CatalogObject) -> None:
         """Drop the change log (Snowflake drops change data when tracking is turned off)."""
-        self.con.execute(f"DROP TABLE IF EXISTS {obj.log().sql('duckdb')}")
+        sql.run(self.con, exp.Drop(kind="TABLE", exists=True, tables=[obj.log()]))
+
+
+#: Log columns ahead of the table's own: the version and the action of the change.
+VERSION = "__ib_version"
+ACTION = "__ib_action"
+#: The Arrow relation a captured change set is registered as while it is logged.
+_CHANGES = "__ib_changes"
+
+
+def _log_insert(obj: CatalogObject, action: exp.Expression, rows: exp.Table) -> exp.Insert:
+    """``INSERT INTO <log> SELECT ?::BIGINT, <action>::VARCHAR, * FROM <rows>`` (the version
+    is the first parameter)."""
+    select = exp.select(
+        exp.cast(sql.param(), "BIGINT"), exp.cast(action, "VARCHAR"), exp.Star()
+    ).from_(rows)
+    return exp.insert(select, obj.log())
 
 
 def row_id_column() -> exp.Column:
     """The hidden row id column as a DuckDB column node."""
-    return exp.column(exp.to_identifier(ROW_ID, quoted=True))
+    return sql.column(ROW_ID)
+
+
+def _joins(update: exp.Expression) -> bool:
+    """Whether an UPDATE reads other relations (FROM, or joins on its target)."""
+    target = update.this
+    return update.args.get("from_") is not None or (
+        isinstance(target, exp.Table) and bool(target.args.get("joins"))
+    )
 
 
 def _last_positions(ids: pa.ChunkedArray) -> pa.Array:
@@ -160,33 +208,23 @@ def _last_positions(ids: pa.ChunkedArray) -> pa.Array:
 
 
 def _with_row_ids(insert: exp.Insert, start: int) -> exp.Insert:
-    """Add the row id column to an INSERT's column list, numbered from ``start + 1``."""
-    target = insert.this
-    if not isinstance(target, exp.Schema):
+    """Add the row id column to an INSERT's column list, numbered from ``start + 1``
+    (in place: the caller gave the statement up)."""
+    if not isinstance(insert.this, exp.Schema):
         return insert  # full base rows (ids included) are being copied
-    names = [str(e.name) for e in target.expressions]
-    if ROW_ID in names:
+    if any(str(e.name) == ROW_ID for e in insert.this.expressions):
         return insert
-    source = insert.expression
-    numbered = exp.select(
-        exp.Add(
-            this=exp.Literal.number(start),
-            expression=exp.Window(this=exp.RowNumber()),
-        ),
-        exp.Star(),
-    ).from_(
-        exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("__ib_rows")))
+    node = insert
+    target, source = node.this, node.expression
+    # Built from nodes directly: sqlglot's builders would copy the whole source again.
+    rows = exp.Subquery(this=source, alias=exp.TableAlias(this=sql.ident("__ib_rows")))
+    numbered = exp.Select(
+        expressions=[
+            exp.Add(this=sql.literal(start), expression=exp.Window(this=exp.RowNumber())),
+            exp.Star(),
+        ],
+        from_=exp.From(this=rows),
     )
-    node = insert.copy()
-    node.set(
-        "this",
-        exp.Schema(
-            this=target.this.copy(),
-            expressions=[
-                exp.to_identifier(ROW_ID, quoted=True),
-                *[e.copy() for e in target.expressions],
-            ],
-        ),
-    )
+    target.set("expressions", [sql.ident(ROW_ID), *target.expressions])
     node.set("expression", numbered)
     return node

@@ -16,12 +16,21 @@ Storage layout (all in one DuckDB database, so one transaction covers every writ
 The metadata tables have no keys or indexes on purpose: DuckDB rejects an UPDATE of an
 indexed row that was written earlier in the same transaction, and uniqueness is enforced
 here instead.
+
+Reads are cached (:class:`_Cache`): every metadata write goes through this class, which
+drops the cache (or, for version and row-id counters, updates it in place), and the
+transaction path calls :meth:`Catalog.invalidate` on every ROLLBACK. So the cache always
+holds what DuckDB would answer inside the current transaction, and a statement that
+touches no metadata costs no catalog round trip. ``generation`` counts the changes, for
+callers that cache something derived from the catalog.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +38,7 @@ import duckdb
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog_objects import (
     DYNAMIC_TABLE,
     FORMAT_VERSION,
@@ -64,85 +74,230 @@ __all__ = [
     "utc_naive",
 ]
 
-_DDL = (
-    f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}",
-    f"CREATE SEQUENCE IF NOT EXISTS {META_SCHEMA}.object_ids",
+#: The metadata tables: name -> (column, DuckDB type) pairs.
+_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     # The last row id handed out (global, so clones keep unique ids).
-    f"CREATE TABLE IF NOT EXISTS {META_SCHEMA}.row_ids (last BIGINT)",
-    f"CREATE TABLE IF NOT EXISTS {META_SCHEMA}.meta (key VARCHAR, value VARCHAR)",
-    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.databases (
-        name VARCHAR, comment VARCHAR, is_transient BOOLEAN, created_on TIMESTAMP,
-        retention_days INTEGER)""",
-    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.schemas (
-        database VARCHAR, name VARCHAR, duck_schema VARCHAR, comment VARCHAR,
-        is_transient BOOLEAN, created_on TIMESTAMP)""",
-    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.objects (
-        id BIGINT, database VARCHAR, schema VARCHAR, name VARCHAR, kind VARCHAR,
-        duck_schema VARCHAR, duck_name VARCHAR, base_name VARCHAR, table_type VARCHAR,
-        comment VARCHAR, created_on TIMESTAMP, last_altered TIMESTAMP,
-        change_tracking BOOLEAN, retention_days INTEGER, max_extension_days INTEGER,
-        version BIGINT, definition VARCHAR, properties VARCHAR)""",
-    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.columns (
-        object_id BIGINT, ordinal INTEGER, name VARCHAR, data_type VARCHAR,
-        nullable BOOLEAN, default_sql VARCHAR, comment VARCHAR)""",
-    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.table_versions (
-        object_id BIGINT, version BIGINT, committed_at TIMESTAMP)""",
-    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.warehouses (
-        name VARCHAR, properties VARCHAR, created_on TIMESTAMP)""",
-)
+    "row_ids": (("last", "BIGINT"),),
+    "meta": (("key", "VARCHAR"), ("value", "VARCHAR")),
+    "databases": (
+        ("name", "VARCHAR"),
+        ("comment", "VARCHAR"),
+        ("is_transient", "BOOLEAN"),
+        ("created_on", "TIMESTAMP"),
+        ("retention_days", "INTEGER"),
+    ),
+    "schemas": (
+        ("database", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("duck_schema", "VARCHAR"),
+        ("comment", "VARCHAR"),
+        ("is_transient", "BOOLEAN"),
+        ("created_on", "TIMESTAMP"),
+    ),
+    "objects": (
+        ("id", "BIGINT"),
+        ("database", "VARCHAR"),
+        ("schema", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("duck_schema", "VARCHAR"),
+        ("duck_name", "VARCHAR"),
+        ("base_name", "VARCHAR"),
+        ("table_type", "VARCHAR"),
+        ("comment", "VARCHAR"),
+        ("created_on", "TIMESTAMP"),
+        ("last_altered", "TIMESTAMP"),
+        ("change_tracking", "BOOLEAN"),
+        ("retention_days", "INTEGER"),
+        ("max_extension_days", "INTEGER"),
+        ("version", "BIGINT"),
+        ("definition", "VARCHAR"),
+        ("properties", "VARCHAR"),
+    ),
+    "columns": (
+        ("object_id", "BIGINT"),
+        ("ordinal", "INTEGER"),
+        ("name", "VARCHAR"),
+        ("data_type", "VARCHAR"),
+        ("nullable", "BOOLEAN"),
+        ("default_sql", "VARCHAR"),
+        ("comment", "VARCHAR"),
+    ),
+    "table_versions": (
+        ("object_id", "BIGINT"),
+        ("version", "BIGINT"),
+        ("committed_at", "TIMESTAMP"),
+    ),
+    "warehouses": (("name", "VARCHAR"), ("properties", "VARCHAR"), ("created_on", "TIMESTAMP")),
+}
+#: Row ids reserved per write of the row-id counter (see :meth:`Catalog.set_last_row_id`).
+ROW_ID_BLOCK = 1024
+_OBJECT_FIELDS = tuple(name for name, _ in _TABLES["objects"])
+_SEQUENCE = f"{META_SCHEMA}.object_ids"
 
-_OBJECT_COLUMNS = (
-    "id, database, schema, name, kind, duck_schema, duck_name, base_name, table_type, "
-    "comment, created_on, last_altered, change_tracking, retention_days, "
-    "max_extension_days, version, definition, properties"
-)
+
+def _ddl() -> list[exp.Expression]:
+    """The reserved schema, the id sequence and the metadata tables (IF NOT EXISTS)."""
+    out: list[exp.Expression] = [
+        exp.Create(kind="SCHEMA", exists=True, this=exp.Table(this=sql.ident(META_SCHEMA))),
+        exp.Create(kind="SEQUENCE", exists=True, this=sql.meta("object_ids")),
+    ]
+    for name, columns in _TABLES.items():
+        defs = [sql.column_def(column, dtype) for column, dtype in columns]
+        out.append(
+            exp.Create(
+                kind="TABLE", exists=True, this=exp.Schema(this=sql.meta(name), expressions=defs)
+            )
+        )
+    return out
+
+
+def _where(names: Sequence[str]) -> exp.Expr:
+    """``"a" = ? AND "b" = ? …`` (TRUE for no names)."""
+    if not names:
+        return exp.true()
+    return exp.and_(*(exp.EQ(this=sql.column(n), expression=sql.param()) for n in names))
+
+
+@functools.cache
+def _select(
+    table: str, columns: tuple[str, ...], where: tuple[str, ...], order: tuple[str, ...]
+) -> str:
+    """``SELECT columns FROM __ib.table WHERE where… ORDER BY order…`` (rendered once)."""
+    query = exp.select(*sql.columns(columns)).from_(sql.meta(table)).where(_where(where))
+    if order:
+        query = query.order_by(*sql.columns(order))
+    return sql.render(query)
+
+
+@functools.cache
+def _insert(table: str) -> str:
+    """``INSERT INTO __ib.table VALUES (?, …)`` with one parameter per column."""
+    row = exp.Tuple(expressions=[sql.param() for _ in _TABLES[table]])
+    return sql.render(exp.insert(exp.Values(expressions=[row]), sql.meta(table)))
+
+
+@functools.cache
+def _delete(table: str, where: tuple[str, ...]) -> str:
+    """``DELETE FROM __ib.table WHERE where…``."""
+    return sql.render(exp.delete(sql.meta(table), where=_where(where)))
+
+
+@functools.cache
+def _update(table: str, assigned: tuple[str, ...], where: tuple[str, ...]) -> str:
+    """``UPDATE __ib.table SET a = ?, … WHERE where…``."""
+    node = exp.Update(
+        this=sql.meta(table),
+        expressions=[exp.EQ(this=sql.column(n), expression=sql.param()) for n in assigned],
+    )
+    if where:
+        node.set("where", exp.Where(this=_where(where)))
+    return sql.render(node)
+
+
+@functools.cache
+def _next_id() -> str:
+    return sql.render(
+        exp.select(exp.Anonymous(this="nextval", expressions=[sql.literal(_SEQUENCE)]))
+    )
+
+
+def _schema_node(duck: str) -> exp.Table:
+    return exp.Table(this=sql.ident(duck))
+
+
+@dataclasses.dataclass
+class _Cache:
+    """What the catalog has read in the current state (see the module docstring)."""
+
+    by_name: dict[ObjectName, CatalogObject | None] = dataclasses.field(default_factory=dict)
+    by_id: dict[int, CatalogObject | None] = dataclasses.field(default_factory=dict)
+    listings: dict[tuple[str | None, ...], tuple[CatalogObject, ...]] = dataclasses.field(
+        default_factory=dict
+    )
+    columns: dict[int, tuple[Column, ...]] = dataclasses.field(default_factory=dict)
+    databases: dict[str, bool] = dataclasses.field(default_factory=dict)
+    schemas: dict[tuple[str, str], str | None] = dataclasses.field(default_factory=dict)
+    schema_lists: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    warehouses: dict[str, bool] = dataclasses.field(default_factory=dict)
+    last_row_id: int | None = None  # handed out so far
+    reserved_row_ids: int | None = None  # recorded in __ib.row_ids
 
 
 class Catalog:
     """Reads and writes the metadata tables; the one place names are resolved.
 
-    Every read goes to DuckDB (no cache), so metadata always follows the current
-    transaction, including rollbacks.
+    Reads are answered from a cache that every write here keeps exact and every ROLLBACK
+    drops (:meth:`invalidate`), so metadata always follows the current transaction.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        #: Bumped by every metadata change and every invalidation.
+        self.generation = 0
+        self._cache = _Cache()
+        # Versions of untracked tables counted in memory (see bump_version): committed
+        # ones not yet in DuckDB, and those of the open transaction; plus the objects whose
+        # version the open transaction wrote to DuckDB.
+        self._unwritten: dict[int, int] = {}
+        self._counted: dict[int, int] = {}
+        self._written: set[int] = set()
+
+    def invalidate(self) -> None:
+        """Forget every cached read (called on ROLLBACK, when DuckDB's state moves back)."""
+        self.generation += 1
+        self._cache = _Cache()
+
+    def rolled_back(self) -> None:
+        """The transaction rolled back: forget its reads, counts and writes."""
+        self._counted, self._written = {}, set()
+        self.invalidate()
+
+    def _changed(self) -> None:
+        self.invalidate()
 
     # -- setup -----------------------------------------------------------------------------
 
     def install(self, feature_ddl: Iterable[str] = ()) -> None:
         """Create the reserved schema and metadata tables (the catalog's and those
         features keep, ``feature_ddl``) when missing."""
-        for ddl in (*_DDL, *feature_ddl):
+        self._changed()
+        for node in _ddl():
+            sql.run(self.con, node)
+        for ddl in feature_ddl:
             self.con.execute(ddl)
-        row = self.con.execute(
-            f"SELECT value FROM {META_SCHEMA}.meta WHERE key = 'format'"
-        ).fetchone()
+        row = self.con.execute(_select("meta", ("value",), ("key",), ()), ["format"]).fetchone()
         if row is None:
-            self.con.execute(
-                f"INSERT INTO {META_SCHEMA}.meta VALUES ('format', ?)", [FORMAT_VERSION]
-            )
-            self.con.execute(f"INSERT INTO {META_SCHEMA}.row_ids VALUES (0)")
+            self.con.execute(_insert("meta"), ["format", FORMAT_VERSION])
+            self.con.execute(_insert("row_ids"), [0])
         elif row[0] != FORMAT_VERSION:
             raise errors.generic(f"unsupported emulator storage format {row[0]!r}")
 
     # -- databases and schemas -------------------------------------------------------------
 
     def database_exists(self, name: str) -> bool:
-        row = self.con.execute(
-            f"SELECT 1 FROM {META_SCHEMA}.databases WHERE name = ?", [name]
-        ).fetchone()
-        return row is not None
+        """Whether database ``name`` exists."""
+        found = self._cache.databases.get(name)
+        if found is None:
+            row = self.con.execute(
+                _select("databases", ("name",), ("name",), ()), [name]
+            ).fetchone()
+            found = self._cache.databases[name] = row is not None
+        return found
 
     def schema_exists(self, database: str, name: str) -> bool:
+        """Whether schema ``database.name`` exists."""
         return self.duck_schema(database, name) is not None
 
     def duck_schema(self, database: str, name: str) -> str | None:
-        row = self.con.execute(
-            f"SELECT duck_schema FROM {META_SCHEMA}.schemas WHERE database = ? AND name = ?",
-            [database, name],
-        ).fetchone()
-        return None if row is None else str(row[0])
+        """The DuckDB schema holding ``database.name``, or None when there is none."""
+        key = (database, name)
+        if key in self._cache.schemas:
+            return self._cache.schemas[key]
+        query = _select("schemas", ("duck_schema",), ("database", "name"), ())
+        row = self.con.execute(query, [database, name]).fetchone()
+        found = self._cache.schemas[key] = None if row is None else str(row[0])
+        return found
 
     def require_schema(self, database: str, name: str) -> str:
         """The DuckDB schema of ``database.name``; Snowflake's error when either is missing."""
@@ -156,10 +311,9 @@ class Catalog:
     def add_database(
         self, name: str, now: datetime, *, comment: str | None = None, transient: bool = False
     ) -> None:
-        self.con.execute(
-            f"INSERT INTO {META_SCHEMA}.databases VALUES (?, ?, ?, ?, 1)",
-            [name, comment, transient, utc_naive(now)],
-        )
+        """Record a database."""
+        self._changed()
+        self.con.execute(_insert("databases"), [name, comment, transient, utc_naive(now), 1])
 
     def add_schema(
         self,
@@ -171,60 +325,60 @@ class Catalog:
         transient: bool = False,
     ) -> str:
         """Record a schema and create its DuckDB schema; returns the DuckDB schema name."""
+        self._changed()
         duck = f"{database}.{name}"
-        taken = self.con.execute(
-            f"SELECT 1 FROM {META_SCHEMA}.schemas WHERE duck_schema = ?", [duck]
-        ).fetchone()
+        query = _select("schemas", ("duck_schema",), ("duck_schema",), ())
+        taken = self.con.execute(query, [duck]).fetchone()
         if taken is not None or duck == META_SCHEMA:
             # Dots inside quoted names can collide; fall back to a numbered name.
-            seq = self.con.execute(f"SELECT nextval('{META_SCHEMA}.object_ids')").fetchone()
-            assert seq is not None
-            duck = f"__ib_s{seq[0]}"
-        self.con.execute(f"CREATE SCHEMA {exp.to_identifier(duck, quoted=True).sql('duckdb')}")
+            duck = f"__ib_s{self.next_id()}"
+        sql.run(self.con, exp.Create(kind="SCHEMA", this=_schema_node(duck)))
         self.con.execute(
-            f"INSERT INTO {META_SCHEMA}.schemas VALUES (?, ?, ?, ?, ?, ?)",
-            [database, name, duck, comment, transient, utc_naive(now)],
+            _insert("schemas"), [database, name, duck, comment, transient, utc_naive(now)]
         )
         return duck
 
     def drop_schema(self, database: str, name: str) -> None:
+        """Forget a schema, its objects and its DuckDB schema."""
         duck = self.duck_schema(database, name)
         if duck is None:
             return
         for obj in self.objects(database=database, schema=name):
             self.forget_object(obj)
-        self.con.execute(
-            f"DROP SCHEMA IF EXISTS {exp.to_identifier(duck, quoted=True).sql('duckdb')} CASCADE"
-        )
-        self.con.execute(
-            f"DELETE FROM {META_SCHEMA}.schemas WHERE database = ? AND name = ?",
-            [database, name],
-        )
+        self._changed()
+        drop = exp.Drop(kind="SCHEMA", exists=True, cascade=True, tables=[_schema_node(duck)])
+        sql.run(self.con, drop)
+        self.con.execute(_delete("schemas", ("database", "name")), [database, name])
 
     def drop_database(self, name: str) -> None:
+        """Forget a database and everything in it."""
         for schema in self.schemas(name):
             self.drop_schema(name, schema)
-        self.con.execute(f"DELETE FROM {META_SCHEMA}.databases WHERE name = ?", [name])
+        self._changed()
+        self.con.execute(_delete("databases", ("name",)), [name])
 
     def schemas(self, database: str) -> list[str]:
-        rows = self.con.execute(
-            f"SELECT name FROM {META_SCHEMA}.schemas WHERE database = ? ORDER BY name",
-            [database],
-        ).fetchall()
-        return [str(r[0]) for r in rows]
+        """The schema names of ``database``, sorted."""
+        found = self._cache.schema_lists.get(database)
+        if found is None:
+            query = _select("schemas", ("name",), ("database",), ("name",))
+            rows = self.con.execute(query, [database]).fetchall()
+            found = self._cache.schema_lists[database] = tuple(str(r[0]) for r in rows)
+        return list(found)
 
     # -- objects ---------------------------------------------------------------------------
 
     def next_id(self) -> int:
-        row = self.con.execute(f"SELECT nextval('{META_SCHEMA}.object_ids')").fetchone()
+        """A new object id (ids are never reused)."""
+        row = self.con.execute(_next_id()).fetchone()
         assert row is not None
         return int(row[0])
 
     def add_object(self, obj: CatalogObject, columns: list[Column]) -> None:
         """Record an object and its columns (the DuckDB relations are created by the caller)."""
+        self._changed()
         self.con.execute(
-            f"INSERT INTO {META_SCHEMA}.objects VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _insert("objects"),
             [
                 obj.id,
                 obj.name.database,
@@ -249,10 +403,12 @@ class Catalog:
         self.set_columns(obj.id, columns)
 
     def set_columns(self, object_id: int, columns: list[Column]) -> None:
-        self.con.execute(f"DELETE FROM {META_SCHEMA}.columns WHERE object_id = ?", [object_id])
+        """Replace the recorded columns of an object."""
+        self._changed()
+        self.con.execute(_delete("columns", ("object_id",)), [object_id])
         if columns:
             self.con.executemany(
-                f"INSERT INTO {META_SCHEMA}.columns VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _insert("columns"),
                 [
                     [object_id, i + 1, c.name, c.data_type, c.nullable, c.default_sql, c.comment]
                     for i, c in enumerate(columns)
@@ -260,102 +416,196 @@ class Catalog:
             )
 
     def columns(self, object_id: int) -> list[Column]:
-        rows = self.con.execute(
-            f"SELECT name, data_type, nullable, default_sql, comment FROM {META_SCHEMA}.columns "
-            "WHERE object_id = ? ORDER BY ordinal",
-            [object_id],
-        ).fetchall()
-        return [Column(str(r[0]), str(r[1]), bool(r[2]), r[3], r[4]) for r in rows]
+        """The columns of an object, in order."""
+        found = self._cache.columns.get(object_id)
+        if found is None:
+            fields = ("name", "data_type", "nullable", "default_sql", "comment")
+            query = _select("columns", fields, ("object_id",), ("ordinal",))
+            rows = self.con.execute(query, [object_id]).fetchall()
+            found = tuple(Column(str(r[0]), str(r[1]), bool(r[2]), r[3], r[4]) for r in rows)
+            self._cache.columns[object_id] = found
+        return list(found)
 
     def update_object(self, object_id: int, **values: Any) -> None:
         """Set metadata fields of one object (names are this module's column names)."""
+        unknown = set(values) - set(_OBJECT_FIELDS)
+        if unknown:
+            raise ValueError(f"not catalog object fields: {sorted(unknown)}")
         if "properties" in values:
             values["properties"] = json.dumps(values["properties"])
         for key, value in values.items():
             if isinstance(value, datetime):
                 values[key] = utc_naive(value)
-        assignments = ", ".join(f"{key} = ?" for key in values)
-        self.con.execute(
-            f"UPDATE {META_SCHEMA}.objects SET {assignments} WHERE id = ?",
-            [*values.values(), object_id],
-        )
+        counted = self._counted_version(object_id)
+        if counted is not None and "version" not in values:
+            values["version"] = counted  # a counted version goes with any metadata write
+        self._changed()
+        query = _update("objects", tuple(values), ("id",))
+        self.con.execute(query, [*values.values(), object_id])
+        if "version" in values:  # an explicit version replaces a counted one
+            self._counted.pop(object_id, None)
+            self._written.add(object_id)
 
     def forget_object(self, obj: CatalogObject) -> None:
         """Remove an object's metadata, change log and version history."""
-        self.con.execute(f"DELETE FROM {META_SCHEMA}.objects WHERE id = ?", [obj.id])
-        self.con.execute(f"DELETE FROM {META_SCHEMA}.columns WHERE object_id = ?", [obj.id])
-        self.con.execute(f"DELETE FROM {META_SCHEMA}.table_versions WHERE object_id = ?", [obj.id])
-        self.con.execute(f"DROP TABLE IF EXISTS {obj.log().sql('duckdb')}")
+        self._changed()
+        self._counted.pop(obj.id, None)
+        self._unwritten.pop(obj.id, None)
+        self.con.execute(_delete("objects", ("id",)), [obj.id])
+        self.con.execute(_delete("columns", ("object_id",)), [obj.id])
+        self.con.execute(_delete("table_versions", ("object_id",)), [obj.id])
+        sql.run(self.con, exp.Drop(kind="TABLE", exists=True, tables=[obj.log()]))
 
     def find(self, name: ObjectName) -> CatalogObject | None:
-        rows = self._select("database = ? AND schema = ? AND name = ?", list(name.parts))
-        return rows[0] if rows else None
+        """The object called ``name``, or None."""
+        cache = self._cache.by_name
+        if name in cache:
+            return cache[name]
+        rows = self._objects(("database", "schema", "name"), list(name.parts))
+        found = cache[name] = rows[0] if rows else None
+        return found
 
     def by_id(self, object_id: int) -> CatalogObject | None:
-        rows = self._select("id = ?", [object_id])
-        return rows[0] if rows else None
+        """The object with id ``object_id``, or None."""
+        cache = self._cache.by_id
+        if object_id in cache:
+            return cache[object_id]
+        rows = self._objects(("id",), [object_id])
+        found = cache[object_id] = rows[0] if rows else None
+        return found
 
     def objects(
         self, *, database: str | None = None, schema: str | None = None, kind: str | None = None
     ) -> list[CatalogObject]:
-        where: list[str] = ["TRUE"]
-        params: list[Any] = []
-        for column_name, value in (("database", database), ("schema", schema), ("kind", kind)):
-            if value is not None:
-                where.append(f"{column_name} = ?")
-                params.append(value)
-        return self._select(" AND ".join(where), params)
+        """The objects matching every filter given, by name."""
+        key = (database, schema, kind)
+        found = self._cache.listings.get(key)
+        if found is None:
+            filters = {"database": database, "schema": schema, "kind": kind}
+            given = {k: v for k, v in filters.items() if v is not None}
+            found = self._cache.listings[key] = self._objects(tuple(given), list(given.values()))
+        return list(found)
 
-    def _select(self, where: str, params: list[Any]) -> list[CatalogObject]:
-        rows = self.con.execute(
-            f"SELECT {_OBJECT_COLUMNS} FROM {META_SCHEMA}.objects WHERE {where} "
-            "ORDER BY database, schema, name",
-            params,
-        ).fetchall()
-        return [_to_object(r) for r in rows]
+    def _objects(self, where: tuple[str, ...], params: list[Any]) -> tuple[CatalogObject, ...]:
+        query = _select("objects", _OBJECT_FIELDS, where, ("database", "schema", "name"))
+        rows = self.con.execute(query, params).fetchall()
+        found = tuple(self._with_counted(_to_object(r)) for r in rows)
+        for obj in found:  # later lookups of the same objects are free
+            self._cache.by_id.setdefault(obj.id, obj)
+            self._cache.by_name.setdefault(obj.name, obj)
+        return found
+
+    def _with_counted(self, obj: CatalogObject) -> CatalogObject:
+        counted = self._counted_version(obj.id)
+        if counted is None or counted <= obj.version:
+            return obj
+        return dataclasses.replace(obj, version=counted)
 
     # -- versions ---------------------------------------------------------------------------
 
     def bump_version(self, obj: CatalogObject, now: datetime) -> int:
-        """Give ``obj`` its next table version (inside the caller's transaction)."""
-        row = self.con.execute(
-            f"UPDATE {META_SCHEMA}.objects SET version = version + 1 WHERE id = ? "
-            "RETURNING version",
-            [obj.id],
-        ).fetchone()
-        assert row is not None
-        version = int(row[0])
-        self.con.execute(
-            f"INSERT INTO {META_SCHEMA}.table_versions VALUES (?, ?, ?)",
-            [obj.id, version, utc_naive(now)],
-        )
+        """Give ``obj`` its next table version (inside the caller's transaction).
+
+        The commit time of a version is recorded (``__ib.table_versions``) only while the
+        object has change tracking: only its change log can travel back to a version. An
+        untracked native table's version is only counted: kept in memory, it reaches
+        DuckDB with the object's next metadata write or at :meth:`flush_versions` (at
+        close), so plain DML pays no metadata round trip.
+        """
+        current = self.by_id(obj.id)
+        if current is None:  # not an object of the catalog (any more): nothing to count
+            raise errors.generic(f"{obj.kind} {obj.name} no longer exists")
+        version = current.version + 1
+        if current.kind == TABLE and not current.change_tracking:
+            self._counted[obj.id] = version
+        else:
+            self._write_version(obj.id, version)
+            if current.change_tracking:
+                self.record_version(obj.id, version, now)
+        self._set_cached_version(obj.id, version)
         return version
+
+    def flush_versions(self) -> None:
+        """Write the counted versions of untracked tables (in the caller's transaction)."""
+        for object_id, version in {**self._unwritten, **self._counted}.items():
+            self._write_version(object_id, version)
+
+    def committed(self) -> None:
+        """The transaction committed: what it counted and wrote is now the durable state."""
+        self._unwritten.update(self._counted)
+        for object_id in self._written:
+            self._unwritten.pop(object_id, None)
+        self._counted, self._written = {}, set()
+
+    def _write_version(self, object_id: int, version: int) -> None:
+        self.con.execute(_update("objects", ("version",), ("id",)), [version, object_id])
+        self._counted.pop(object_id, None)
+        self._written.add(object_id)
+
+    def _counted_version(self, object_id: int) -> int | None:
+        """The version counted in memory for an object (this transaction's first)."""
+        found = self._counted.get(object_id)
+        return found if found is not None else self._unwritten.get(object_id)
+
+    def record_version(self, object_id: int, version: int, now: datetime) -> None:
+        """Record that ``version`` of an object was committed at ``now``."""
+        self.con.execute(_insert("table_versions"), [object_id, version, utc_naive(now)])
+
+    def _set_cached_version(self, object_id: int, version: int) -> None:
+        """Keep cached copies of the object exact after its version moved."""
+        cache = self._cache
+        cached = cache.by_id.get(object_id)
+        if cached is None:
+            return
+        fresh = dataclasses.replace(cached, version=version)
+        cache.by_id[object_id] = fresh
+        if cache.by_name.get(cached.name) is cached:
+            cache.by_name[cached.name] = fresh
+        cache.listings.clear()
 
     # -- row ids ---------------------------------------------------------------------------
 
     def last_row_id(self) -> int:
         """The highest row id handed out so far (new rows get ids above it)."""
-        row = self.con.execute(f"SELECT last FROM {META_SCHEMA}.row_ids").fetchone()
-        assert row is not None
-        return int(row[0])
+        cache = self._cache
+        if cache.last_row_id is None:
+            row = self.con.execute(_select("row_ids", ("last",), (), ())).fetchone()
+            assert row is not None
+            cache.last_row_id = cache.reserved_row_ids = int(row[0])
+        return cache.last_row_id
 
     def set_last_row_id(self, value: int) -> None:
-        self.con.execute(f"UPDATE {META_SCHEMA}.row_ids SET last = ?", [value])
+        """Hand out the row ids up to ``value``.
+
+        ``__ib.row_ids`` records a reservation :data:`ROW_ID_BLOCK` ids ahead, written in
+        the caller's transaction, so most inserts write nothing here; ids reserved and
+        never used (after a ROLLBACK, or at close) are skipped, never reused.
+        """
+        cache = self._cache
+        self.last_row_id()  # the reservation must be known
+        if cache.reserved_row_ids is None or value > cache.reserved_row_ids:
+            reserved = value + ROW_ID_BLOCK
+            self.con.execute(_update("row_ids", ("last",), ()), [reserved])
+            cache.reserved_row_ids = reserved
+        cache.last_row_id = value
 
     # -- warehouses ------------------------------------------------------------------------
 
     def add_warehouse(self, name: str, properties: dict[str, str], now: datetime) -> None:
-        self.con.execute(f"DELETE FROM {META_SCHEMA}.warehouses WHERE name = ?", [name])
-        self.con.execute(
-            f"INSERT INTO {META_SCHEMA}.warehouses VALUES (?, ?, ?)",
-            [name, json.dumps(properties), utc_naive(now)],
-        )
+        """Record (or replace) a warehouse."""
+        self._changed()
+        self.con.execute(_delete("warehouses", ("name",)), [name])
+        self.con.execute(_insert("warehouses"), [name, json.dumps(properties), utc_naive(now)])
 
     def warehouse_exists(self, name: str) -> bool:
-        row = self.con.execute(
-            f"SELECT 1 FROM {META_SCHEMA}.warehouses WHERE name = ?", [name]
-        ).fetchone()
-        return row is not None
+        """Whether warehouse ``name`` exists."""
+        found = self._cache.warehouses.get(name)
+        if found is None:
+            row = self.con.execute(
+                _select("warehouses", ("name",), ("name",), ()), [name]
+            ).fetchone()
+            found = self._cache.warehouses[name] = row is not None
+        return found
 
 
 def _to_object(r: tuple[Any, ...]) -> CatalogObject:

@@ -10,26 +10,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
+from emulator.core import sql
 from emulator.core.catalog import META_SCHEMA, CatalogObject
+from emulator.core.change_queries import action_is, log_version
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
 
-TABLE_NAME = f"{META_SCHEMA}.change_history"
+#: The table's name in the reserved schema.
+NAME = "change_history"
+
+
+def _object_is(object_id: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=sql.column("object_id"), expression=object_id)
 
 
 def _exists(emu: Engine) -> bool:
-    row = emu.con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'change_history'",
-        [META_SCHEMA],
-    ).fetchone()
-    return row is not None
+    found = (
+        exp.select(exp.Literal.number(1))
+        .from_(exp.Table(this=exp.Anonymous(this="duckdb_tables")))
+        .where(
+            exp.and_(
+                exp.EQ(this=sql.column("schema_name"), expression=sql.param()),
+                exp.EQ(this=sql.column("table_name"), expression=sql.param()),
+            )
+        )
+    )
+    return sql.run(emu.con, found, [META_SCHEMA, NAME]).fetchone() is not None
 
 
 def _ensure(emu: Engine) -> None:
-    emu.con.execute(
-        f"CREATE TABLE IF NOT EXISTS {TABLE_NAME} (object_id BIGINT, since_version BIGINT)"
+    columns = [sql.column_def("object_id", "BIGINT"), sql.column_def("since_version", "BIGINT")]
+    create = exp.Create(
+        kind="TABLE", exists=True, this=exp.Schema(this=sql.meta(NAME), expressions=columns)
     )
+    sql.run(emu.con, create)
 
 
 def enable_tracking(emu: Engine, obj: CatalogObject) -> CatalogObject:
@@ -47,29 +64,38 @@ def enable_tracking(emu: Engine, obj: CatalogObject) -> CatalogObject:
 def set_since(emu: Engine, obj: CatalogObject, version: int) -> None:
     """Record that the log rebuilds versions from ``version`` on."""
     _ensure(emu)
-    emu.con.execute(f"DELETE FROM {TABLE_NAME} WHERE object_id = ?", [obj.id])
-    emu.con.execute(f"INSERT INTO {TABLE_NAME} VALUES (?, ?)", [obj.id, version])
+    sql.run(emu.con, exp.delete(sql.meta(NAME), where=_object_is(sql.param())), [obj.id])
+    row = exp.Values(expressions=[exp.Tuple(expressions=[sql.param(), sql.param()])])
+    sql.run(emu.con, exp.insert(row, sql.meta(NAME)), [obj.id, version])
 
 
 def since(emu: Engine, obj: CatalogObject) -> int:
     """The first version of ``obj`` its change log can rebuild."""
     if _exists(emu):
-        row = emu.con.execute(
-            f"SELECT since_version FROM {TABLE_NAME} WHERE object_id = ?", [obj.id]
-        ).fetchone()
+        recorded = (
+            exp.select(sql.column("since_version"))
+            .from_(sql.meta(NAME))
+            .where(_object_is(sql.param()))
+        )
+        row = sql.run(emu.con, recorded, [obj.id]).fetchone()
         if row is not None:
             return int(row[0])
     if not obj.change_tracking:
         return obj.version + 1  # no history at all
     # Tracking switched on by CREATE / ALTER TABLE: the BASELINE version, or (an empty table
     # then) the table's creation.
-    row = emu.con.execute(
-        f"SELECT min(__ib_version) FROM {obj.log().sql('duckdb')} WHERE __ib_action = 'BASELINE'"
-    ).fetchone()
+    row = sql.run(emu.con, baseline_version(obj, latest=False)).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
+
+
+def baseline_version(obj: CatalogObject, *, latest: bool) -> exp.Select:
+    """``SELECT min|max(__ib_version) FROM <log> WHERE __ib_action = 'BASELINE'``: the
+    first or last version tracking was switched on at (by CREATE or ALTER TABLE)."""
+    pick = exp.Max(this=log_version()) if latest else exp.Min(this=log_version())
+    return exp.select(pick).from_(obj.log()).where(action_is("BASELINE"))
 
 
 def forget(emu: Engine, object_id: int) -> None:
     """Drop the record of a dropped table."""
     if _exists(emu):
-        emu.con.execute(f"DELETE FROM {TABLE_NAME} WHERE object_id = ?", [object_id])
+        sql.run(emu.con, exp.delete(sql.meta(NAME), where=_object_is(sql.param())), [object_id])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 ACTION = "METADATA$ACTION"
 ISUPDATE = "METADATA$ISUPDATE"
@@ -12,7 +15,11 @@ BEGINNING = -1
 
 
 class ChangeSource(Protocol):
-    """A source streams and the CHANGES clause can read."""
+    """A source streams and the CHANGES clause can read.
+
+    Queries are DuckDB query nodes (built with :mod:`emulator.core.sql`); callers embed them
+    in their own statements and generate the text with ``sql.render``.
+    """
 
     def current_version(self) -> int:
         """The latest committed version visible to the open transaction."""
@@ -22,10 +29,10 @@ class ChangeSource(Protocol):
         """Whether any change record lies in ``(start, end]`` (false positives allowed)."""
         ...
 
-    def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
-        """A DuckDB query returning the delta in ``(start, end]`` with METADATA$ columns."""
+    def delta_sql(self, start: int, end: int, *, append_only: bool) -> exp.Expression:
+        """A DuckDB query node returning the delta in ``(start, end]`` with METADATA$ columns."""
         ...
 
-    def image_sql(self, version: int) -> str:
-        """A DuckDB query returning the source's rows as of ``version``."""
+    def image_sql(self, version: int) -> exp.Expression:
+        """A DuckDB query node returning the source's rows as of ``version``."""
         ...

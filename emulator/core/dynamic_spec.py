@@ -4,7 +4,7 @@ A dynamic table is a catalog object of kind ``DYNAMIC TABLE`` with the same stor
 native table (base table with hidden row ids + a view), so reads, streams and downstream
 dynamic tables treat it like a table. Its definition and refresh state live in the object's
 ``properties`` under :data:`KEY` (JSON in ``__ib.objects``), so everything survives reopening
-a persistent emulator. Refreshes are recorded in :data:`HISTORY_TABLE`.
+a persistent emulator. Refreshes are recorded in ``__ib.dt_refresh_history``.
 
 https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table
 """
@@ -16,22 +16,54 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlglot import exp
+
 from emulator import errors
-from emulator.core.catalog import DYNAMIC_TABLE, META_SCHEMA, CatalogObject
+from emulator.core import sql
+from emulator.core.catalog import DYNAMIC_TABLE, CatalogObject
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
 
 KEY = "dynamic"
-HISTORY_TABLE = f"{META_SCHEMA}.dt_refresh_history"
+#: The refresh-history table's name in the reserved schema.
+HISTORY_NAME = "dt_refresh_history"
 
-#: The refresh-history table (one row per refresh attempt).
-HISTORY_DDL = f"""CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
-    object_id BIGINT, database VARCHAR, schema VARCHAR, name VARCHAR, state VARCHAR,
-    state_code VARCHAR, state_message VARCHAR, query_id VARCHAR, data_timestamp TIMESTAMP,
-    refresh_start_time TIMESTAMP, refresh_end_time TIMESTAMP, completion_target TIMESTAMP,
-    statistics VARCHAR, refresh_action VARCHAR, refresh_trigger VARCHAR,
-    target_lag_sec BIGINT, inputs VARCHAR, last_dependency VARCHAR)"""
+#: Columns of the refresh-history table (one row per refresh attempt), in order.
+HISTORY_COLUMNS = (
+    ("object_id", "BIGINT"),
+    ("database", "VARCHAR"),
+    ("schema", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("state", "VARCHAR"),
+    ("state_code", "VARCHAR"),
+    ("state_message", "VARCHAR"),
+    ("query_id", "VARCHAR"),
+    ("data_timestamp", "TIMESTAMP"),
+    ("refresh_start_time", "TIMESTAMP"),
+    ("refresh_end_time", "TIMESTAMP"),
+    ("completion_target", "TIMESTAMP"),
+    ("statistics", "VARCHAR"),
+    ("refresh_action", "VARCHAR"),
+    ("refresh_trigger", "VARCHAR"),
+    ("target_lag_sec", "BIGINT"),
+    ("inputs", "VARCHAR"),
+    ("last_dependency", "VARCHAR"),
+)
+
+
+def history_ddl() -> exp.Create:
+    """``CREATE TABLE IF NOT EXISTS __ib.dt_refresh_history (…)``."""
+    columns = [sql.column_def(name, kind) for name, kind in HISTORY_COLUMNS]
+    return exp.Create(
+        kind="TABLE",
+        exists=True,
+        this=exp.Schema(this=sql.meta(HISTORY_NAME), expressions=columns),
+    )
+
+
+#: The refresh-history DDL as text (the registry's metadata DDL list holds text).
+HISTORY_DDL = sql.render(history_ddl())
 
 #: Snowflake's minimum TARGET_LAG (https://docs.snowflake.com/en/sql-reference/sql/create-dynamic-table).
 MIN_LAG = timedelta(seconds=60)
@@ -147,4 +179,4 @@ def dynamic_tables(emu: Engine) -> list[tuple[CatalogObject, DynamicSpec]]:
 
 def ensure_history(emu: Engine) -> None:
     """Create the refresh-history table when missing."""
-    emu.con.execute(HISTORY_DDL)
+    sql.run(emu.con, history_ddl())

@@ -4,6 +4,10 @@ A persistent emulator keeps the catalog and warehouse beside ``native.duckdb``; 
 in-memory one uses a temporary directory removed on close. The store's clock is the
 emulator clock, so snapshot times and time travel follow virtual time. PyIceberg is
 imported only when the store is first used.
+
+Every write of the emulator to an Iceberg table is ``with lake.write(obj, summary=...)``:
+one write unit of the store (one snapshot on a clean exit, nothing on an error) followed by
+the maintenance after a write. :class:`CommitHooks` are the test hooks on its commit path.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +28,62 @@ from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
     from emulator.iceberg import IcebergStore
+    from emulator.iceberg.write import IcebergWrite
 
 _log = logging.getLogger(__name__)
+
+#: The steps of an Iceberg write's commit path where :class:`CommitHooks` run: data files
+#: written but nothing committed; the snapshot committed but not the DuckDB transaction
+#: that moves the stream offsets it consumed; that DuckDB transaction committed too.
+BEFORE_ICEBERG_COMMIT = "before_iceberg_commit"
+AFTER_ICEBERG_COMMIT = "after_iceberg_commit"
+AFTER_OFFSET_UPDATE = "after_offset_update"
+COMMIT_POINTS = (BEFORE_ICEBERG_COMMIT, AFTER_ICEBERG_COMMIT, AFTER_OFFSET_UPDATE)
+#: A test hook: (commit point, written table) -> None.
+CommitHook = Callable[[str, ObjectName], None]
+
+
+class CommitHooks:
+    """Test hooks on the commit path of Iceberg writes; there are none by default.
+
+    Crash tests add one that stops the process at a :data:`COMMIT_POINTS` step, to prove
+    that reopening repairs what the crash interrupted (exactly-once). The store calls
+    :meth:`before_commit` / :meth:`after_commit` around each write's catalog commit; the
+    Iceberg-tables feature calls :meth:`statement_committed` after each statement's DuckDB
+    commit, which runs the ``after_offset_update`` hooks for the writes committed before it.
+    """
+
+    def __init__(self) -> None:
+        self._hooks: list[CommitHook] = []
+        self._awaiting: list[ObjectName] = []  # committed writes whose DuckDB commit is next
+
+    def add(self, hook: CommitHook) -> None:
+        """Run ``hook`` at every commit point."""
+        self._hooks.append(hook)
+
+    def remove(self, hook: CommitHook) -> None:
+        """Stop running ``hook``."""
+        self._hooks.remove(hook)
+
+    def before_commit(self, name: ObjectName) -> None:
+        """The data files of a write to ``name`` are written; its catalog commit is next."""
+        self._run(BEFORE_ICEBERG_COMMIT, name)
+
+    def after_commit(self, name: ObjectName) -> None:
+        """The write to ``name`` is committed to Iceberg."""
+        if self._hooks:
+            self._awaiting.append(name)
+        self._run(AFTER_ICEBERG_COMMIT, name)
+
+    def statement_committed(self) -> None:
+        """The DuckDB commit after the Iceberg writes (their stream offsets) is done."""
+        awaiting, self._awaiting = self._awaiting, []
+        for name in awaiting:
+            self._run(AFTER_OFFSET_UPDATE, name)
+
+    def _run(self, point: str, name: ObjectName) -> None:
+        for hook in list(self._hooks):
+            hook(point, name)
 
 
 class Lake:
@@ -45,6 +104,8 @@ class Lake:
         self.volumes = {k.upper(): Path(v) for k, v in (external_volumes or {}).items()}
         self._store: IcebergStore | None = None
         self._tempdir: Path | None = None
+        #: Test hooks on the commit path of every write (none by default).
+        self.hooks = CommitHooks()
 
     @property
     def store(self) -> IcebergStore:
@@ -57,8 +118,20 @@ class Lake:
             else:
                 self._tempdir = Path(tempfile.mkdtemp(prefix="icebridge-iceberg-"))
                 root = self._tempdir
-            self._store = IcebergStore(root, self.volumes, clock=self._clock)
+            self._store = IcebergStore(root, self.volumes, clock=self._clock, listener=self.hooks)
         return self._store
+
+    @contextmanager
+    def write(
+        self, obj: CatalogObject, *, summary: Mapping[str, str] | None = None
+    ) -> Iterator[IcebergWrite]:
+        """``with lake.write(obj, summary=...) as w:`` one write to the Iceberg table of
+        ``obj`` (:meth:`IcebergStore.write`: one snapshot on a clean exit, nothing on an
+        error), then the maintenance after a write when it committed."""
+        with self.store.write(obj.name, summary=summary) as unit:
+            yield unit
+        if unit.snapshot_id is not None:
+            self.after_write(obj)
 
     def volume_exists(self, name: str) -> bool:
         """True for SNOWFLAKE_MANAGED and every configured external volume."""

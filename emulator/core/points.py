@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -24,10 +25,11 @@ def point_instant(emu: Engine, kind: str, value: exp.Expression) -> datetime:
 
 def _instant(emu: Engine, value: exp.Expression, now: datetime) -> datetime:
     duck = emu.translate(exp.select(exp.cast(value.copy(), "TIMESTAMPTZ")))
+    point = exp.TableAlias(this=sql.ident("__ib_point"), columns=[sql.ident("__ib_ts")])
     # Epoch microseconds avoid DuckDB's Python time-zone conversion.
-    row = emu.con.execute(
-        f"SELECT epoch_us(__ib_ts) FROM ({duck.sql(dialect='duckdb')}) AS __ib_point(__ib_ts)"
-    ).fetchone()
+    micros = exp.Anonymous(this="epoch_us", expressions=[sql.column("__ib_ts")])
+    query = exp.select(micros).from_(exp.Subquery(this=duck, alias=point))
+    row = sql.run(emu.con, query).fetchone()
     if row is None or row[0] is None:
         raise errors.timestamp_not_recognized(value.sql("snowflake"))
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(row[0]))
@@ -35,7 +37,7 @@ def _instant(emu: Engine, value: exp.Expression, now: datetime) -> datetime:
 
 def _offset(emu: Engine, value: exp.Expression, now: datetime) -> datetime:
     duck = emu.translate(exp.select(value.copy()))
-    row = emu.con.execute(duck.sql(dialect="duckdb")).fetchone()
+    row = sql.run(emu.con, duck).fetchone()
     if row is None or row[0] is None:
         raise errors.numeric_not_recognized(value.sql("snowflake"))
     return now + timedelta(seconds=float(row[0]))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.engine import Outcome
 from emulator.core.translation import output_name
 
@@ -47,7 +48,7 @@ def name_projections(query: exp.Expression) -> exp.Expression:
                 named.append(projection)
                 continue
             inner = projection.this if isinstance(projection, exp.Alias) else projection
-            named.append(exp.alias_(inner, exp.to_identifier(output_name(projection), quoted=True)))
+            named.append(exp.alias_(inner, sql.ident(output_name(projection))))
         select.set("expressions", named)
     return node
 
@@ -58,7 +59,7 @@ def translate_query(emu: Engine, node: exp.Expression) -> exp.Expression:
     return emu.translate(name_projections(node))
 
 
-def run_query(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
-    duck = translate_query(emu, node)
-    table = emu.fetch(duck.sql(dialect="duckdb"))
+def run_query(emu: Engine, node: exp.Expression, text: str) -> Outcome:
+    """A query statement: translated, run, its rows as the result."""
+    table = emu.fetch(sql.render(translate_query(emu, node)))
     return Outcome(table, table.num_rows)

@@ -32,6 +32,8 @@ READABLE = (TABLE, VIEW, STREAM, DYNAMIC_TABLE, ICEBERG_TABLE)
 HISTORY_KINDS = (TABLE, VIEW, STREAM, DYNAMIC_TABLE)
 #: The registry key of the relation provider for CHANGES and AT | BEFORE reads.
 HISTORY = "CHANGES"
+#: ``exp.Table.meta`` key: the catalog object a DML statement writes instead (see write_target).
+WRITE_TARGET = "icebridge.write-target"
 
 
 def stored(ident: exp.Expression | str | None) -> str | None:
@@ -62,8 +64,9 @@ class Resolver:
         # Relation providers by object kind (streams, Iceberg tables), INFORMATION_SCHEMA
         # views and read checks come from the features through the registry.
         self.registry = registry
-        # object id -> stand-in write target while a DML statement runs on a working copy
-        self.write_overrides: dict[int, CatalogObject] = {}
+        #: Relations resolved through a feature (a provider, a read check, CHANGES / AT,
+        #: INFORMATION_SCHEMA) so far: a translation that moved it is not reusable as is.
+        self.feature_reads = 0
 
     def object_name(self, table: exp.Table, action: str) -> ObjectName:
         """Complete a (possibly partial) table name with the current database and schema."""
@@ -139,24 +142,32 @@ class Resolver:
             view = registry.information_schema.get(parts[-1])
             if view is None:
                 raise errors.unsupported(f"INFORMATION_SCHEMA.{parts[-1]}")
+            self.feature_reads += 1
             return view(database, table)
         obj = self.require(table, action, READABLE)
         history = registry.relations.get(HISTORY)
         point = table.args.get("changes") or table.args.get("when")
         if history is not None and point and obj.kind in HISTORY_KINDS:
+            self.feature_reads += 1
             return history(obj, table)  # CHANGES / AT | BEFORE (Iceberg tables: their own)
         check = registry.read_checks.get(obj.kind)
         if check is not None:
+            self.feature_reads += 1
             check(obj)
         provider = registry.relations.get(obj.kind)
         if provider is not None:
+            self.feature_reads += 1
             return provider(obj, table)
         return _keep_extras(table, obj.relation())
 
     def write_target(self, table: exp.Table, action: str) -> CatalogObject:
         """The native table a DML statement writes (views and other kinds refused)."""
         obj = self.require(table, action)
-        obj = self.write_overrides.get(obj.id, obj)
+        # A statement may name its target's stand-in explicitly (Iceberg DML runs the native
+        # handler on a working copy): a catalog object of the same id on the table node.
+        stand_in = table.meta.get(WRITE_TARGET)
+        if isinstance(stand_in, CatalogObject) and stand_in.id == obj.id:
+            obj = stand_in
         if obj.kind != TABLE:
             raise errors.generic(
                 f"SQL compilation error:\nObject '{obj.name}' is a {obj.kind.lower()}; "

@@ -83,6 +83,43 @@ def columns(names: Sequence[str], of: str | None = None) -> list[exp.Expression]
     return [column(n, of) for n in names]
 
 
+def column_def(
+    name: str,
+    dtype: exp.DataType | str,
+    *,
+    not_null: bool = False,
+    default: exp.Expression | None = None,
+) -> exp.ColumnDef:
+    """``"name" <type> [DEFAULT <default>] [NOT NULL]`` for CREATE TABLE / ADD COLUMN.
+
+    A text ``dtype`` is read as a DuckDB type (``"BIGINT"``, ``"VARCHAR"``).
+    """
+    kind = dtype if isinstance(dtype, exp.DataType) else exp.DataType.build(dtype, dialect="duckdb")
+    constraints: list[exp.ColumnConstraint] = []
+    if default is not None:
+        constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=default)))
+    if not_null:
+        constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
+    return exp.ColumnDef(this=ident(name), kind=kind, constraints=constraints)
+
+
+def create_temp(name: str, query: exp.Expression, *, view: bool = False) -> exp.Create:
+    """``CREATE OR REPLACE TEMPORARY TABLE|VIEW "name" AS query``: a scratch relation of
+    one statement (a view keeps a DuckDB relation opaque to the Snowflake translation)."""
+    return exp.Create(
+        kind="VIEW" if view else "TABLE",
+        replace=True,
+        this=table(name),
+        expression=query,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
+
+
+def drop(name: str, *, view: bool = False) -> exp.Drop:
+    """``DROP TABLE|VIEW IF EXISTS "name"`` (the end of a :func:`create_temp` relation)."""
+    return exp.Drop(kind="VIEW" if view else "TABLE", exists=True, tables=[table(name)])
+
+
 def render(node: exp.Expression) -> str:
     """DuckDB SQL text for ``node`` through the guarded generator."""
     return duckdb_sql(node)
@@ -100,3 +137,9 @@ def fetch_arrow(
 ) -> pa.Table:
     """Execute a built query and return its rows as Arrow."""
     return run(con, node, params).to_arrow_table()
+
+
+def render_owned(node: exp.Expression) -> str:
+    """:func:`render` for a tree built for this one statement and never used again: it is
+    generated in place, without the generator's defensive copy of the whole tree."""
+    return duckdb_sql(node, copy=False)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject, Column, duck_table
+from emulator.core import sql
+from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject, Column
 from emulator.core.coltypes import from_duckdb, snowflake_type
 from emulator.core.engine import Outcome, status
 from emulator.core.query import translate_query
@@ -28,11 +29,6 @@ _INT_PROPERTIES = {
     "MAX_DATA_EXTENSION_TIME_IN_DAYS": "max_extension_days",
 }
 _RECORDED = {"CLUSTER_BY", "ENABLE_SCHEMA_EVOLUTION", "DEFAULT_DDL_COLLATION"}
-
-
-def qident(name: str) -> str:
-    """A quoted DuckDB identifier."""
-    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
 
 
 def column_from_def(coldef: exp.ColumnDef) -> Column:
@@ -67,11 +63,22 @@ def column_from_def(coldef: exp.ColumnDef) -> Column:
     return Column(name, snowflake_type(dtype), nullable, default, comment)
 
 
-def duck_column_sql(column: Column) -> str:
-    """The DuckDB column definition for a catalog column (no DEFAULT: the session fills it)."""
-    dtype = exp.DataType.build(column.data_type, dialect="snowflake")
-    text = f"{qident(column.name)} {duckdb_type(dtype).sql(dialect='duckdb')}"
-    return text if column.nullable else text + " NOT NULL"
+def duck_type(column: Column) -> exp.DataType:
+    """The DuckDB type of a catalog column."""
+    return duckdb_type(exp.DataType.build(column.data_type, dialect="snowflake"))
+
+
+def duck_column_def(
+    column: Column, *, constraints: bool = True, default: exp.Expression | None = None
+) -> exp.ColumnDef:
+    """The DuckDB column definition of a catalog column.
+
+    DEFAULTs are not DuckDB defaults (the session fills them per statement); ``default``
+    is only for ADD COLUMN, where existing rows take it. ``constraints=False`` leaves out
+    NOT NULL (change logs, and ADD COLUMN, which DuckDB refuses with constraints).
+    """
+    not_null = constraints and not column.nullable
+    return sql.column_def(column.name, duck_type(column), not_null=not_null, default=default)
 
 
 def create_native_table(
@@ -105,12 +112,13 @@ def create_native_table(
         seen.add(column.name)
     object_id = emu.catalog.next_id()
     base_name = f"__ib_t{object_id}"
-    base = duck_table(duck_schema, base_name).sql(dialect="duckdb")
-    defs = ", ".join(duck_column_sql(c) for c in columns)
+    base = sql.table(base_name, duck_schema)
     # Row ids are assigned by the capture point (ChangeCapture.write), not by a DEFAULT.
-    emu.con.execute(f"CREATE TABLE {base} ({qident(ROW_ID)} BIGINT NOT NULL, {defs})")
-    view = duck_table(duck_schema, name.name).sql(dialect="duckdb")
-    emu.con.execute(f"CREATE VIEW {view} AS SELECT * EXCLUDE ({qident(ROW_ID)}) FROM {base}")
+    defs = [sql.column_def(ROW_ID, "BIGINT", not_null=True), *map(duck_column_def, columns)]
+    sql.run(emu.con, exp.Create(kind="TABLE", this=exp.Schema(this=base, expressions=defs)))
+    hidden = exp.select(exp.Star(except_=[sql.column(ROW_ID)])).from_(base.copy())
+    view = sql.table(name.name, duck_schema)
+    sql.run(emu.con, exp.Create(kind="VIEW", this=view, expression=hidden))
     now = emu.now
     obj = CatalogObject(
         id=object_id,
@@ -138,10 +146,10 @@ def create_native_table(
 
 def drop_relation(emu: Engine, obj: CatalogObject) -> None:
     """Drop an object's DuckDB relations and its catalog rows."""
-    view = duck_table(obj.duck_schema, obj.duck_name).sql(dialect="duckdb")
-    emu.con.execute(f"DROP VIEW IF EXISTS {view}")
+    view = sql.table(obj.duck_name, obj.duck_schema)
+    sql.run(emu.con, exp.Drop(kind="VIEW", exists=True, tables=[view]))
     if obj.base_name is not None:
-        emu.con.execute(f"DROP TABLE IF EXISTS {obj.base().sql(dialect='duckdb')}")
+        sql.run(emu.con, exp.Drop(kind="TABLE", exists=True, tables=[obj.base()]))
     emu.catalog.forget_object(obj)
 
 
@@ -192,9 +200,9 @@ def apply_property(options: dict[str, Any], key: str, value: exp.Expression | No
         raise errors.unsupported(f"table property {key}")
 
 
-def query_columns(emu: Engine, duck_query: str) -> list[Column]:
+def query_columns(emu: Engine, duck_query: exp.Expression) -> list[Column]:
     """Columns (name, Snowflake type) of a DuckDB query, from DuckDB's DESCRIBE."""
-    rows = emu.con.execute(f"DESCRIBE {duck_query}").fetchall()
+    rows = sql.run(emu.con, exp.Describe(this=duck_query)).fetchall()
     return [Column(str(r[0]), from_duckdb(str(r[1]))) for r in rows]
 
 
@@ -226,9 +234,9 @@ def create_table(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
             raise errors.unsupported("CREATE TABLE … LIKE/CLONE of a non-table")
         source = emu.resolver.require(ref, "CREATE TABLE", (TABLE,), label="Table")
         columns = emu.catalog.columns(source.id)
-    duck_query: str | None = None
+    duck_query: exp.Expression | None = None
     if query is not None:
-        duck_query = translate_query(emu, query).sql(dialect="duckdb")
+        duck_query = translate_query(emu, query)
         described = query_columns(emu, duck_query)
         if not columns:
             columns = described
@@ -252,13 +260,12 @@ def create_table(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
     )
     if clone is not None and source is not None:
         # A clone keeps its rows' ids (https://docs.snowflake.com/en/sql-reference/sql/create-clone).
-        insert = exp.insert(exp.select("*").from_(source.base()), obj.base())
+        insert = exp.insert(exp.select(exp.Star()).from_(source.base()), obj.base())
         emu.capture.write(obj, insert, "INSERT")
     if duck_query is not None:
-        names = [exp.to_identifier(c.name, quoted=True) for c in columns]
+        names = [sql.ident(c.name) for c in columns]
         insert = exp.Insert(
-            this=exp.Schema(this=obj.base(), expressions=names),
-            expression=exp.maybe_parse(duck_query, dialect="duckdb"),
+            this=exp.Schema(this=obj.base(), expressions=names), expression=duck_query
         )
         emu.capture.write(obj, insert, "INSERT")
     return status(f"Table {name.name} successfully created.")
@@ -277,13 +284,12 @@ def create_view(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
             str(stored(c.this if isinstance(c, exp.ColumnDef) else c))
             for c in create.this.expressions
         ]
-    duck_sql = translated.sql(dialect="duckdb")
     if names:
-        cols = ", ".join(qident(n) for n in names)
-        duck_sql = f"SELECT * FROM ({duck_sql}) AS __ib_v({cols})"
-    view = duck_table(duck_schema, name.name).sql(dialect="duckdb")
-    emu.con.execute(f"CREATE VIEW {view} AS {duck_sql}")
-    columns = query_columns(emu, f"SELECT * FROM {view}")
+        renamed = exp.TableAlias(this=sql.ident("__ib_v"), columns=[sql.ident(n) for n in names])
+        translated = exp.select(exp.Star()).from_(exp.Subquery(this=translated, alias=renamed))
+    view = sql.table(name.name, duck_schema)
+    sql.run(emu.con, exp.Create(kind="VIEW", this=view, expression=translated))
+    columns = query_columns(emu, exp.select(exp.Star()).from_(view.copy()))
     now = emu.now
     comment = None
     props = create.args.get("properties")

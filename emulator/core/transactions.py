@@ -3,7 +3,7 @@
 Every DuckDB transaction of the emulator — a statement's autocommit transaction, an
 explicit BEGIN … COMMIT, a scheduled refresh, the repair on open — goes through
 :class:`Transactions`, so the change capture is reset and commit hooks run the same way
-everywhere.
+everywhere, and a ROLLBACK always drops the catalog's cached reads.
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from emulator.core import sql
+
 if TYPE_CHECKING:
     import duckdb
 
     from emulator.core.capture import ChangeCapture
 
-_BEGIN = exp.Transaction().sql(dialect="duckdb")
-_COMMIT = exp.Commit().sql(dialect="duckdb")
-_ROLLBACK = exp.Rollback().sql(dialect="duckdb")
+_BEGIN = sql.render(exp.Transaction())
+_COMMIT = sql.render(exp.Commit())
+_ROLLBACK = sql.render(exp.Rollback())
 
 
 class Transactions:
@@ -46,17 +48,26 @@ class Transactions:
 
     def commit(self, *, hooks: bool = True) -> None:
         """Commit it; ``hooks`` runs the commit hooks (statement transactions do)."""
-        self.con.execute(_COMMIT)
+        try:
+            self.con.execute(_COMMIT)
+        except BaseException:
+            if self.capture is not None:  # a failed COMMIT leaves nothing of the transaction
+                self.capture.rolled_back()
+            raise
         self.commits += 1
-        self._reset()
+        if self.capture is not None:
+            self.capture.committed()
         if hooks:
             for hook in self.commit_hooks:
                 hook()
 
     def rollback(self) -> None:
-        """Roll it back."""
-        self.con.execute(_ROLLBACK)
-        self._reset()
+        """Roll it back (the catalog's cache goes with it, even if DuckDB refuses)."""
+        try:
+            self.con.execute(_ROLLBACK)
+        finally:
+            if self.capture is not None:
+                self.capture.rolled_back()
 
     @contextmanager
     def unit(self, *, hooks: bool = False) -> Iterator[None]:

@@ -136,7 +136,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def open_catalog(database: Path, warehouse: Path) -> StoreCatalog:
     """Open (creating if needed) the catalog stored in the sqlite file ``database``."""
-    catalog = StoreCatalog("icebridge", uri=f"sqlite:///{database}", warehouse=warehouse.as_uri())
+    # A plain path, as table locations are (see emulator.iceberg.layout): no URI escaping.
+    catalog = StoreCatalog("icebridge", uri=f"sqlite:///{database}", warehouse=str(warehouse))
     event.listen(catalog.engine, "connect", _sqlite_pragmas)
     catalog.engine.dispose()  # reconnect so every pooled connection gets the pragmas
     return catalog

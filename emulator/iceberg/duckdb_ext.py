@@ -12,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
 from emulator.errors import unsupported
 
@@ -37,5 +38,6 @@ def load_iceberg_extension(con: duckdb.DuckDBPyConnection) -> None:
     """Load the avro and iceberg extensions into ``con`` from their pip packages."""
     for package, name in _PACKAGES:
         path = extension_path(package, name)
-        # LOAD takes a string literal; the path comes from the installed package.
-        con.execute("LOAD " + "'" + str(path).replace("'", "''") + "'")
+        # LOAD takes a string literal (sqlglot has no LOAD node): the generator quotes it.
+        load = exp.Command(this="LOAD", expression=exp.Literal.string(str(path)).sql("duckdb"))
+        con.execute(load.sql(dialect="duckdb"))

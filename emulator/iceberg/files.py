@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from pyiceberg.conversions import from_bytes
 from pyiceberg.io import FileIO
@@ -49,8 +49,9 @@ class DataFileInfo:
     """One live Parquet data file of a snapshot, with the manifest's statistics.
 
     ``path`` is the local file path: DuckDB reports exactly this text in the ``filename``
-    column of :func:`parquet_relation`; ``location`` is the URI Iceberg records
-    (``file:///...``). :meth:`IcebergStore.rewrite` accepts either. ``lower`` / ``upper``
+    column of :func:`parquet_relation`; ``location`` is what Iceberg records (the same
+    plain path for tables the store creates; a ``file://`` URI for older ones). A write's
+    ``remove`` accepts either. ``lower`` / ``upper``
     map column names to decoded bounds (string bounds may be truncated prefixes, still
     valid as bounds); a column without statistics is absent.
     """
@@ -176,9 +177,11 @@ def prune_files(
 
 
 def local_path(location: str) -> str:
-    """The filesystem path of a ``file://`` location (plain paths pass through)."""
+    """The filesystem path of a location: plain paths (what the store records) pass
+    through; a ``file://`` URI's path is taken as it is written, without percent-decoding,
+    which is how PyIceberg's file IO writes and reads such a location."""
     parsed = urlparse(location)
-    return unquote(parsed.path) if parsed.scheme == "file" else location
+    return f"{parsed.netloc}{parsed.path}" if parsed.scheme == "file" else location
 
 
 def _quoted(name: str) -> exp.Identifier:

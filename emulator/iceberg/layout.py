@@ -5,6 +5,12 @@ dots and percent signs escaped (the SQL catalog joins namespace levels with dots
 files go under ``BASE_LOCATION`` inside its external volume, or, without one, under
 ``<DB>/<SCHEMA>/<NAME>.<random id>`` as Snowflake derives a location from the table name
 (https://docs.snowflake.com/en/sql-reference/sql/create-iceberg-table-snowflake).
+
+Name parts are percent-encoded into directory names, so a quoted identifier's slashes,
+quotes, spaces or glob characters never reach a path. The store records table locations
+as plain filesystem paths, never ``file://`` URIs: PyIceberg's file IO uses a URI's path
+without percent-decoding while other readers decode it, so an escaped URI (a space in the
+emulator's own directory, or in a name) would point the two at different files.
 """
 
 from __future__ import annotations

@@ -30,9 +30,8 @@ from pyiceberg.table import Table
 from pyiceberg.table.snapshots import Snapshot
 from pyiceberg.table.update.snapshot import ExpireSnapshots
 
-from emulator.iceberg.commits import CachedTransaction, commit_files
+from emulator.iceberg.commits import CachedTransaction
 from emulator.iceberg.conform import conform
-from emulator.iceberg.datafiles import write_data_files
 from emulator.iceberg.files import DataFileInfo, ManifestReader, local_path
 
 COMMIT_TIME = "icebridge.commit-time-ms"
@@ -81,18 +80,23 @@ def snapshot_time_ms(snapshot: Snapshot) -> int:
     return snapshot.timestamp_ms
 
 
-def compact(
-    table: Table,
-    files: Iterable[DataFileInfo],
-    *,
-    small_file_bytes: int,
-    summary: Mapping[str, str],
-    name: str,
-) -> Table | None:
-    """Rewrite the small files of each partition into target-sized files in one commit.
+@dataclass(frozen=True)
+class Compaction:
+    """What one compaction rewrites: the small files chosen and their rows, together."""
 
-    Returns the new table, or None when no partition has two or more small files.
-    """
+    files: list[DataFileInfo]
+    rows: pa.Table
+    #: Caller properties of the snapshot the compaction follows (e.g. consumed stream
+    #: offsets): a compaction changes no rows, so current_summary() still reports them.
+    carried: dict[str, str]
+
+
+def plan_compaction(
+    table: Table, files: Iterable[DataFileInfo], *, small_file_bytes: int, name: str
+) -> Compaction | None:
+    """The small files of each partition to rewrite into target-sized files, with their
+    rows; None when no partition has two or more small files. The caller commits it as
+    one ``replace`` write (:meth:`IcebergStore.compact`)."""
     groups: dict[tuple[int, tuple[object, ...]], list[DataFileInfo]] = defaultdict(list)
     for info in files:
         if info.size_bytes < small_file_bytes:
@@ -104,23 +108,13 @@ def compact(
     schema = table.schema()
     # Files written before ADD COLUMN lack the new columns; conform() fills them with NULL.
     parts = [conform(pq.read_table(i.path), schema, name) for i in chosen]
-    rows = pa.concat_tables(parts)
-    new_files = write_data_files(table.metadata, rows, table.io)
-    # A compaction changes no rows: it keeps the caller properties of the snapshot it
-    # follows (e.g. consumed stream offsets), so current_summary() still reports them.
     current = table.current_snapshot()
     carried = (
         caller_properties(current.summary.additional_properties)
         if current and current.summary
         else {}
     )
-    return commit_files(
-        table,
-        add=new_files,
-        remove=[i.data_file for i in chosen],
-        summary={**carried, **summary, MAINTENANCE: "compaction"},
-        operation="replace",
-    )
+    return Compaction(chosen, pa.concat_tables(parts), {**carried, MAINTENANCE: "compaction"})
 
 
 def _referenced(

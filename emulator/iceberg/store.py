@@ -8,10 +8,11 @@ Layout under ``root``::
         metadata/*.metadata.json, *.avro    table metadata, manifest lists, manifests
 
 Tables are real Iceberg v2 tables that other engines read through their metadata
-location (the catalog writes no version hint). Every write is one Iceberg commit with
-one snapshot; snapshot summaries carry caller properties and the commit time on the
-store's clock. Row changes are copy-on-write, as on Snowflake-managed v2 tables
-(https://docs.snowflake.com/en/user-guide/tables-iceberg-manage).
+location (the catalog writes no version hint). Every write, compaction included, is one
+write unit (:meth:`IcebergStore.write`, :mod:`emulator.iceberg.write`): one Iceberg commit
+with one snapshot on a clean exit, nothing on an error; snapshot summaries carry caller
+properties and the commit time on the store's clock. Row changes are copy-on-write, as on
+Snowflake-managed v2 tables (https://docs.snowflake.com/en/user-guide/tables-iceberg-manage).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pathlib import Path
 
 import pyarrow as pa
 from pyiceberg.exceptions import NoSuchTableError
-from pyiceberg.manifest import DataFile
 from pyiceberg.schema import Schema
 from pyiceberg.table import Table
 from pyiceberg.table.snapshots import Snapshot
@@ -33,9 +33,6 @@ from sqlglot import exp
 from emulator import errors
 from emulator.iceberg import maintenance
 from emulator.iceberg.catalog import open_catalog
-from emulator.iceberg.commits import commit_files
-from emulator.iceberg.conform import conform
-from emulator.iceberg.datafiles import write_data_files
 from emulator.iceberg.files import (
     DataFileInfo,
     ManifestReader,
@@ -51,9 +48,10 @@ from emulator.iceberg.layout import (
     remove_table_files,
     table_location,
 )
-from emulator.iceberg.maintenance import COMMIT_TIME, MaintenancePolicy
+from emulator.iceberg.maintenance import MaintenancePolicy
 from emulator.iceberg.partitioning import PartitionField, build_spec
 from emulator.iceberg.types import IcebergColumn, iceberg_type, type_text
+from emulator.iceberg.write import CommitListener, IcebergWrite
 from icebridge.sql.identifiers import ObjectName
 
 _log = logging.getLogger(__name__)
@@ -80,6 +78,7 @@ class IcebergStore:
         *,
         clock: Callable[[], datetime] = _utc_now,
         maintenance: MaintenancePolicy | None = MaintenancePolicy(),  # noqa: B008
+        listener: CommitListener | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
@@ -87,6 +86,7 @@ class IcebergStore:
         self._volumes.update({k.upper(): Path(v).resolve() for k, v in (volumes or {}).items()})
         self._clock = clock
         self._policy = maintenance
+        self._listener = listener
         self._catalog = open_catalog(
             self.root / "iceberg_catalog.db", self._volumes[DEFAULT_VOLUME]
         )
@@ -179,7 +179,7 @@ class IcebergStore:
         self._tables[name] = self._catalog.create_table(
             self._identifier(name),
             schema,
-            location=location.as_uri(),
+            location=str(location),
             partition_spec=spec,
             properties=props,
         )
@@ -222,6 +222,10 @@ class IcebergStore:
         with table.transaction() as txn:
             txn.set_properties(dict(properties))
         self._tables[name] = self._catalog.load_table(self._identifier(name))
+
+    def identifier_fields(self, name: ObjectName) -> list[str]:
+        """The table's identifier fields (its PRIMARY KEY columns), sorted by name."""
+        return sorted(self._table(name).schema().identifier_field_names())
 
     def columns(self, name: ObjectName) -> list[IcebergColumn]:
         """The table's columns, in schema order."""
@@ -338,45 +342,48 @@ class IcebergStore:
 
     # -- writes ------------------------------------------------------------------------
 
-    def _summary(self, summary: Mapping[str, str]) -> dict[str, str]:
-        out = {str(k): str(v) for k, v in summary.items()}
-        out[COMMIT_TIME] = str(datetime_to_millis(self._clock()))
-        return out
+    def write(self, name: ObjectName, *, summary: Mapping[str, str] | None = None) -> IcebergWrite:
+        """One write to ``name``: ``with store.write(name, summary=...) as w:`` collects
+        appends, removed files, truncation or a whole new content and commits ONE snapshot
+        on a clean exit (nothing on an error); see :mod:`emulator.iceberg.write`.
 
-    def _write_files(self, table: Table, rows: pa.Table | None, name: ObjectName) -> list[DataFile]:
-        if rows is None or rows.num_rows == 0:
-            return []
-        data = conform(rows, table.schema(), name.sql())
-        return write_data_files(table.metadata, data, table.io)
+        ``summary`` goes into the snapshot summary (with the commit time on the store's
+        clock). After the commit the store compacts small files when its policy says so.
+        """
+        return self._unit(name, summary, self._listener)
 
-    def _commit(
+    def _unit(
         self,
         name: ObjectName,
         summary: Mapping[str, str] | None,
+        listener: CommitListener | None,
         *,
-        add: Sequence[DataFile] = (),
-        remove: Sequence[DataFile] = (),
         operation: str | None = None,
-    ) -> int:
-        table = commit_files(
+    ) -> IcebergWrite:
+        def published(table: Table) -> None:
+            self._tables[name] = table
+            if operation is None:  # a compaction does not trigger another one
+                self._auto_maintain(name)
+
+        return IcebergWrite(
+            name,
             self._table(name),
-            add=add,
-            remove=remove,
-            summary=self._summary(summary or {}),
+            files=lambda: self.scan_files(name),
+            summary=summary,
+            clock=self._clock,
+            published=published,
+            listener=listener,
             operation=operation,
         )
-        self._tables[name] = table
-        snap = table.current_snapshot()
-        assert snap is not None  # a commit always leaves a current snapshot
-        self._auto_maintain(name)
-        return snap.snapshot_id
 
     def append(
         self, name: ObjectName, rows: pa.Table, *, summary: Mapping[str, str] | None = None
-    ) -> int:
-        """Append ``rows`` in one commit; returns the new snapshot id."""
-        files = self._write_files(self._table(name), rows, name)
-        return self._commit(name, summary, add=files)
+    ) -> int | None:
+        """Append ``rows`` in one commit (a :meth:`write`); the new snapshot id, None
+        when there were no rows."""
+        with self.write(name, summary=summary) as unit:
+            unit.append(rows)
+        return unit.snapshot_id
 
     def rewrite(
         self,
@@ -386,25 +393,23 @@ class IcebergStore:
         add: pa.Table | None,
         append: pa.Table | None = None,
         summary: Mapping[str, str] | None = None,
-    ) -> int:
-        """One atomic commit: remove the data files ``remove`` (paths from
-        :meth:`scan_files`), add ``add`` (their surviving and changed rows) and
-        ``append`` (new rows). Returns the new snapshot id.
+    ) -> int | None:
+        """One :meth:`write`: remove the data files ``remove`` (paths from
+        :meth:`scan_files`), add ``add`` (their surviving and changed rows) and ``append``
+        (new rows). Returns the new snapshot id (None: nothing changed).
         """
-        table = self._table(name)
-        known = maintenance.data_files_by_path(self.scan_files(name))
-        missing = [p for p in remove if p not in known]
-        if missing:
-            raise errors.generic(f"Data file {missing[0]} is not part of {name.sql()}")
-        removed = list({id(known[p]): known[p] for p in remove}.values())
-        files = self._write_files(table, add, name) + self._write_files(table, append, name)
-        op = "delete" if removed and not files else None
-        return self._commit(name, summary, add=files, remove=removed, operation=op)
+        with self.write(name, summary=summary) as unit:
+            unit.remove(remove)
+            unit.append(add)
+            unit.append(append)
+        return unit.snapshot_id
 
-    def truncate(self, name: ObjectName, *, summary: Mapping[str, str] | None = None) -> int:
-        """Remove every row in one ``delete`` commit; returns the new snapshot id."""
-        removed = [f.data_file for f in self.scan_files(name)]
-        return self._commit(name, summary, remove=removed, operation="delete")
+    def truncate(self, name: ObjectName, *, summary: Mapping[str, str] | None = None) -> int | None:
+        """Remove every row in one ``delete`` commit (a :meth:`write`); the new snapshot
+        id, None when the table had no data file."""
+        with self.write(name, summary=summary) as unit:
+            unit.truncate()
+        return unit.snapshot_id
 
     # -- maintenance -------------------------------------------------------------------
 
@@ -429,23 +434,25 @@ class IcebergStore:
             _log.warning("automatic compaction of %s failed", name.sql(), exc_info=True)
 
     def compact(self, name: ObjectName, *, small_file_bytes: int | None = None) -> int | None:
-        """Rewrite small data files into target-sized ones in one ``replace`` snapshot.
+        """Rewrite small data files into target-sized ones in one ``replace`` snapshot
+        (a write like any other, committed the same way).
 
         Returns the snapshot id, or None when there was nothing to compact.
         """
         policy = self._policy or MaintenancePolicy()
-        table = maintenance.compact(
+        plan = maintenance.plan_compaction(
             self._table(name),
             self.scan_files(name),
             small_file_bytes=small_file_bytes or policy.small_file_bytes,
-            summary=self._summary({}),
             name=name.sql(),
         )
-        if table is None:
+        if plan is None:
             return None
-        self._tables[name] = table
-        snap = table.current_snapshot()
-        return None if snap is None else snap.snapshot_id
+        # No commit listener: its steps are those of a statement's write, not maintenance.
+        with self._unit(name, plan.carried, None, operation="replace") as unit:
+            unit.remove([f.path for f in plan.files])
+            unit.append(plan.rows)
+        return unit.snapshot_id
 
     def expire_snapshots(self, name: ObjectName, older_than: datetime, retain_last: int = 1) -> int:
         """Expire snapshots older than ``older_than`` (now minus DATA_RETENTION_TIME_IN_DAYS)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from emulator.core.catalog import TABLE, VIEW, CatalogObject
+from emulator.core import sql
+from emulator.core.catalog import TABLE, VIEW, CatalogObject, Column
 from emulator.core.create_target import create_target
 from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import stored, written_parts
@@ -22,8 +23,7 @@ from emulator.core.tables import (
     create_table,
     create_view,
     drop_relation,
-    duck_column_sql,
-    qident,
+    duck_column_def,
 )
 from icebridge.sql.identifiers import ObjectName, join_parts
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 _KIND_LABEL = {TABLE: "Table", VIEW: "View"}
 
 
-def run_create(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_create(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     assert isinstance(node, exp.Create)
     kind = str(node.args.get("kind") or "").upper()
     replace = bool(node.args.get("replace"))
@@ -59,11 +59,11 @@ def run_create(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
         emu.state.warehouse = name
         return status(f"Warehouse {name} successfully created.")
     if kind not in ("TABLE", "VIEW"):
-        raise errors.unsupported(statement_name(sql))
+        raise errors.unsupported(statement_name(text))
     target = node.this.this if isinstance(node.this, exp.Schema) else node.this
     label = "CREATE TABLE" if kind == "TABLE" else "CREATE VIEW"
     if kind == "TABLE":
-        _refuse_table_variants(node, sql)
+        _refuse_table_variants(node, text)
     object_name = emu.resolver.object_name(target, label)
     emu.catalog.require_schema(object_name.database, object_name.schema)
     found = create_target(emu, object_name, kind, if_not_exists=if_not_exists, replace=replace)
@@ -76,11 +76,11 @@ def run_create(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     return create_view(emu, node, object_name)
 
 
-def _refuse_table_variants(node: exp.Create, sql: str) -> None:
+def _refuse_table_variants(node: exp.Create, text: str) -> None:
     props = node.args.get("properties")
     for prop in props.expressions if props else []:
         if isinstance(prop, exp.IcebergProperty | exp.DynamicProperty):
-            raise errors.unsupported(statement_name(sql))
+            raise errors.unsupported(statement_name(text))
 
 
 def _create_database(emu: Engine, node: exp.Create, replace: bool, if_not_exists: bool) -> Outcome:
@@ -139,14 +139,14 @@ def _comment(node: exp.Create) -> str | None:
     return None
 
 
-def run_drop(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_drop(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     assert isinstance(node, exp.Drop)
     kind = str(node.args.get("kind") or "").upper()
     if_exists = bool(node.args.get("exists"))
     tables = node.args.get("tables") or [node.this]
     target = tables[0]
     if not isinstance(target, exp.Table):
-        raise errors.unsupported(statement_name(sql))
+        raise errors.unsupported(statement_name(text))
     if kind == "DATABASE":
         name = written_parts(target)[-1]
         if not emu.catalog.database_exists(name):
@@ -177,7 +177,7 @@ def run_drop(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
             return status(f"Drop statement executed successfully ({name} already dropped).")
         drop_relation(emu, obj)
         return status(f"{obj.name.name} successfully dropped.")
-    raise errors.unsupported(statement_name(sql))
+    raise errors.unsupported(statement_name(text))
 
 
 def drop_temporary_tables(emu: Engine) -> None:
@@ -190,12 +190,12 @@ def drop_temporary_tables(emu: Engine) -> None:
 # -- ALTER TABLE ----------------------------------------------------------------------------
 
 
-def run_alter(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_alter(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """ALTER TABLE (https://docs.snowflake.com/en/sql-reference/sql/alter-table)."""
     assert isinstance(node, exp.Alter)
     kind = str(node.args.get("kind") or "").upper()
     if kind != "TABLE":
-        raise errors.unsupported(statement_name(sql))
+        raise errors.unsupported(statement_name(text))
     obj = emu.resolver.lookup(
         node.this,
         "ALTER TABLE",
@@ -216,8 +216,8 @@ def run_alter(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
 def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> None:
     columns = emu.catalog.columns(obj.id)
     names = [c.name for c in columns]
-    base = obj.base().sql(dialect="duckdb")
-    log = obj.log().sql(dialect="duckdb") if obj.change_tracking else None
+    # The change log of a tracked table mirrors the base table's user columns.
+    relations = [obj.base(), obj.log()] if obj.change_tracking else [obj.base()]
     if isinstance(action, exp.AlterSet):
         _alter_set(emu, obj, action)
     elif isinstance(action, exp.ColumnDef):
@@ -238,15 +238,17 @@ def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> No
         for name in drop:
             if name not in names:
                 raise errors.invalid_identifier(name)
-            for relation in filter(None, (base, log)):
-                emu.con.execute(f"ALTER TABLE {relation} DROP COLUMN {qident(name)}")
+            for relation in relations:
+                drop_column = exp.Drop(kind="COLUMN", tables=[sql.column(name)])
+                sql.run(emu.con, _alter_table(relation, drop_column))
         emu.catalog.set_columns(obj.id, [c for c in columns if c.name not in drop])
     elif isinstance(action, exp.RenameColumn):
         old, new = str(stored(action.this.this)), str(stored(action.args["to"].this))
         if old not in names:
             raise errors.invalid_identifier(old)
-        for relation in filter(None, (base, log)):
-            emu.con.execute(f"ALTER TABLE {relation} RENAME COLUMN {qident(old)} TO {qident(new)}")
+        for relation in relations:
+            rename = exp.RenameColumn(this=sql.column(old), to=sql.column(new))
+            sql.run(emu.con, _alter_table(relation, rename))
         emu.catalog.set_columns(obj.id, [_renamed(c, new) if c.name == old else c for c in columns])
     elif isinstance(action, exp.AlterRename):
         _rename_table(emu, obj, action.this)
@@ -254,6 +256,24 @@ def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> No
         _alter_column(emu, obj, action, columns)
     else:
         raise errors.unsupported(f"ALTER TABLE {action.sql('snowflake')}")
+
+
+def _alter_table(relation: exp.Table, action: exp.Expression) -> exp.Alter:
+    """``ALTER TABLE <relation> <action>`` (a copy of ``relation``: it may be reused)."""
+    return exp.Alter(kind="TABLE", this=relation.copy(), actions=[action])
+
+
+def _not_null(name: str, nullable: bool) -> exp.AlterColumn:
+    """``ALTER COLUMN "name" {DROP | SET} NOT NULL``.
+
+    sqlglot's generator reports ``allow_null=False`` (SET NOT NULL) as unsupported although
+    it writes it correctly, so SET passes FALSE as a node, which takes the same branch.
+    """
+    return exp.AlterColumn(
+        this=sql.ident(name),
+        drop=True if nullable else None,
+        allow_null=True if nullable else exp.false(),
+    )
 
 
 def _renamed(column: Any, name: str) -> Any:
@@ -290,32 +310,23 @@ def _alter_set(emu: Engine, obj: CatalogObject, action: exp.AlterSet) -> None:
         tracking_toggled(emu, obj)  # the log restarts; streams on the table go stale
 
 
-def _add_column(emu: Engine, obj: CatalogObject, column: Any) -> None:
+def _add_column(emu: Engine, obj: CatalogObject, column: Column) -> None:
     from emulator.core.defaults import default_expression
 
-    definition = duck_column_sql(column)
+    base = obj.base()
     default = default_expression(emu, column)
-    not_null = definition.endswith(" NOT NULL")
-    if not_null:
-        definition = definition[: -len(" NOT NULL")]
-    # Existing rows take the DEFAULT (evaluated now), like Snowflake's ADD COLUMN … DEFAULT.
-    fill = f" DEFAULT {default.sql(dialect='duckdb')}" if default is not None else ""
-    emu.con.execute(f"ALTER TABLE {obj.base().sql(dialect='duckdb')} ADD COLUMN {definition}{fill}")
-    if fill:
-        emu.con.execute(
-            f"ALTER TABLE {obj.base().sql(dialect='duckdb')} ALTER COLUMN "
-            f"{qident(column.name)} DROP DEFAULT"
-        )
-    if not_null:
-        emu.con.execute(
-            f"ALTER TABLE {obj.base().sql(dialect='duckdb')} ALTER COLUMN "
-            f"{qident(column.name)} SET NOT NULL"
-        )
+    # DuckDB adds no column with constraints: NOT NULL is set afterwards. Existing rows take
+    # the DEFAULT (evaluated now), like Snowflake's ADD COLUMN … DEFAULT; the DuckDB default
+    # is dropped again because the session fills DEFAULTs per statement.
+    added = duck_column_def(column, constraints=False, default=default)
+    sql.run(emu.con, _alter_table(base, added))
+    if default is not None:
+        no_default = exp.AlterColumn(this=sql.ident(column.name), drop=True)
+        sql.run(emu.con, _alter_table(base, no_default))
+    if not column.nullable:
+        sql.run(emu.con, _alter_table(base, _not_null(column.name, False)))
     if obj.change_tracking:
-        emu.con.execute(
-            f"ALTER TABLE {obj.log().sql(dialect='duckdb')} ADD COLUMN "
-            f"{duck_column_sql(column).removesuffix(' NOT NULL')}"
-        )
+        sql.run(emu.con, _alter_table(obj.log(), duck_column_def(column, constraints=False)))
 
 
 def _alter_column(
@@ -327,15 +338,13 @@ def _alter_column(
     current = next((c for c in columns if c.name == name), None)
     if current is None:
         raise errors.invalid_identifier(name)
-    base = obj.base().sql(dialect="duckdb")
     if action.args.get("default") is not None:
         updated = replace(current, default_sql=action.args["default"].sql("snowflake"))
     elif action.args.get("drop") and action.args.get("allow_null") is None:
         updated = replace(current, default_sql=None)
     elif action.args.get("allow_null") is not None:
         allow = bool(action.args.get("allow_null")) if not action.args.get("drop") else True
-        verb = "DROP" if allow else "SET"
-        emu.con.execute(f"ALTER TABLE {base} ALTER COLUMN {qident(name)} {verb} NOT NULL")
+        sql.run(emu.con, _alter_table(obj.base(), _not_null(name, allow)))
         updated = replace(current, nullable=allow)
     elif action.args.get("comment") is not None:
         updated = replace(current, comment=action.args["comment"].name)
@@ -352,9 +361,6 @@ def _rename_table(emu: Engine, obj: CatalogObject, target: exp.Table) -> None:
         raise errors.unsupported("ALTER TABLE … RENAME TO another schema")
     if emu.catalog.find(new) is not None:
         raise errors.already_exists(new.name)
-    emu.con.execute(
-        f"ALTER VIEW {obj.relation().sql(dialect='duckdb')} RENAME TO {qident(new.name)}"
-    )
-    emu.con.execute(
-        "UPDATE __ib.objects SET name = ?, duck_name = ? WHERE id = ?", [new.name, new.name, obj.id]
-    )
+    rename = exp.AlterRename(this=sql.table(new.name))
+    sql.run(emu.con, exp.Alter(kind="VIEW", this=obj.relation(), actions=[rename]))
+    emu.catalog.update_object(obj.id, name=new.name, duck_name=new.name)

@@ -19,7 +19,7 @@ from emulator.core.engine import Engine, Handler, Outcome
 from emulator.core.query import run_query
 from emulator.core.registry import Key, Kind, Registry
 from emulator.core.script import leading_words, statement_name
-from emulator.statements import ddl, dml, session, show
+from emulator.statements import ddl, dml, information_schema, session, show
 
 # Statements sqlglot parses as something generic: recognised by their first words.
 _SHOW_PARAMETERS: Key = (exp.Command, "SHOW PARAMETERS")
@@ -51,8 +51,8 @@ def install(registry: Registry[Engine]) -> None:
     add(_SHOW_PARAMETERS, Kind.SHOW_PARAMETERS, show.run_show_parameters)
     for word in ("TABLE", "VIEW"):
         add((exp.Describe, word), Kind.DESCRIBE, show.run_describe)
-    for view in show.INFORMATION_SCHEMA_VIEWS:
-        registry.information_schema[view] = partial(show.information_schema, view)
+    for view in information_schema.VIEWS:
+        registry.information_schema[view] = partial(information_schema.information_schema, view)
 
 
 def kind_word(node: exp.Expression) -> str | None:

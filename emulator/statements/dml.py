@@ -18,6 +18,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import ROW_ID, TABLE, CatalogObject, Column
 from emulator.core.defaults import defaults_for
 from emulator.core.engine import SUCCESS, Outcome, status
@@ -32,6 +33,8 @@ INSERTED = "number of rows inserted"
 UPDATED = "number of rows updated"
 MULTI_UPDATED = "number of multi-joined rows updated"
 DELETED = "number of rows deleted"
+#: Where INSERT OVERWRITE materialises its source before the target is emptied.
+_OVERWRITE = "__ib_overwrite"
 
 
 def _count_table(names: list[str], values: list[int]) -> pa.Table:
@@ -53,18 +56,15 @@ def insert_statement(
     select: exp.Expression = source
     if defaults:
         select = exp.select(exp.Star(), *defaults.values()).from_(
-            exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("__ib_src")))
+            exp.Subquery(this=source, alias=exp.TableAlias(this=sql.ident("__ib_src")))
         )
     return exp.Insert(
-        this=exp.Schema(
-            this=obj.base(),
-            expressions=[exp.to_identifier(n, quoted=True) for n in target_names],
-        ),
+        this=exp.Schema(this=obj.base(), expressions=[sql.ident(n) for n in target_names]),
         expression=select,
     )
 
 
-def run_insert(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_insert(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     assert isinstance(node, exp.Insert)
     if node.args.get("multi") or node.args.get("alternative"):
         raise errors.unsupported("multi-table INSERT")
@@ -79,13 +79,13 @@ def run_insert(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     source = node.expression
     check_supported(source)
     if isinstance(source, exp.Values):
-        source = exp.select("*").from_(_fill_default_keywords(source, names, columns))
+        source = exp.select(exp.Star()).from_(_fill_default_keywords(source, names, columns))
     duck_source = translate_query(emu, source)
-    width = len(
-        emu.con.execute(
-            f"DESCRIBE SELECT * FROM ({duck_source.sql(dialect='duckdb')}) AS __ib_src"
-        ).fetchall()
-    )
+    width = _known_width(node.expression)
+    if width is None:  # a star: ask DuckDB
+        wrapped = exp.Subquery(this=duck_source, alias=exp.TableAlias(this=sql.ident("__ib_src")))
+        described = exp.Describe(this=exp.select(exp.Star()).from_(wrapped))
+        width = len(sql.run(emu.con, described).fetchall())
     if width != len(names):
         raise errors.generic(
             "SQL compilation error:\nInsert value list does not match column list "
@@ -95,18 +95,28 @@ def run_insert(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
         )
     if node.args.get("overwrite"):
         # Materialise first: the source may read the table being overwritten.
-        emu.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE __ib_overwrite AS {duck_source.sql(dialect='duckdb')}"
-        )
+        sql.run(emu.con, sql.create_temp(_OVERWRITE, duck_source))
         emu.capture.write(obj, exp.Delete(this=obj.base()), "DELETE")
-        duck_source = exp.select("*").from_("__ib_overwrite")
+        duck_source = exp.select(exp.Star()).from_(sql.table(_OVERWRITE))
     try:
         inserted = emu.capture.write(obj, insert_statement(emu, obj, names, duck_source), "INSERT")
     finally:
         if node.args.get("overwrite"):
+            scratch = exp.Drop(kind="TABLE", exists=True, tables=[sql.table(_OVERWRITE)])
             with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it anyway
-                emu.con.execute("DROP TABLE IF EXISTS __ib_overwrite")
+                sql.run(emu.con, scratch)
     return Outcome(_count_table([INSERTED], [inserted]), inserted)
+
+
+def _known_width(source: exp.Expression) -> int | None:
+    """The column count of an INSERT source when the text shows it (VALUES rows: DuckDB
+    requires equal widths; a SELECT without a star), else None."""
+    if isinstance(source, exp.Values) and source.expressions:
+        first = source.expressions[0]
+        return len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    if isinstance(source, exp.Select) and not any(p.is_star for p in source.expressions):
+        return len(source.expressions)
+    return None
 
 
 def _fill_default_keywords(
@@ -134,13 +144,12 @@ def _retarget(
     alias = written.args.get("alias")
     base = obj.base()
     base.set(
-        "alias",
-        alias.copy() if alias is not None else exp.TableAlias(this=exp.to_identifier(written.name)),
+        "alias", alias.copy() if alias is not None else exp.TableAlias(this=sql.ident(written.name))
     )
     translated.set("this", base)
 
 
-def run_update(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_update(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     assert isinstance(node, exp.Update)
     check_supported(node)
     obj = emu.resolver.write_target(node.this, "UPDATE")
@@ -156,7 +165,7 @@ def run_update(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     return Outcome(_count_table([UPDATED, MULTI_UPDATED], [updated, multi]), updated)
 
 
-def run_delete(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_delete(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     assert isinstance(node, exp.Delete)
     check_supported(node)
     obj = emu.resolver.write_target(node.this, "DELETE")
@@ -166,7 +175,7 @@ def run_delete(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     return Outcome(_count_table([DELETED], [deleted]), deleted)
 
 
-def run_truncate(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_truncate(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """TRUNCATE [TABLE] [IF EXISTS] t — recorded as deletes of every row (streams see them)."""
     assert isinstance(node, exp.TruncateTable)
     for table in node.expressions:
@@ -178,7 +187,7 @@ def run_truncate(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_merge(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_merge(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """MERGE, planned by :mod:`emulator.statements.merge` and written through the capture point."""
     from emulator.statements import merge as planner
 
@@ -197,9 +206,9 @@ def run_merge(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     )
     plan = planner.plan_merge(node, target, emu.translate)
     for statement in plan.setup:
-        emu.con.execute(statement.sql(dialect="duckdb"))
+        sql.run(emu.con, statement)
     if emu.state.parameters["ERROR_ON_NONDETERMINISTIC_MERGE"] and plan.violations is not None:
-        row = emu.con.execute(plan.violations.sql(dialect="duckdb")).fetchone()
+        row = sql.run(emu.con, plan.violations).fetchone()
         if row is not None:
             raise planner.nondeterministic_error(row)
     deleted = updated = inserted = 0
@@ -210,6 +219,6 @@ def run_merge(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     if plan.insert is not None:
         inserted = emu.capture.write(obj, plan.insert, "INSERT")
     for statement in plan.teardown:
-        emu.con.execute(statement.sql(dialect="duckdb"))
+        sql.run(emu.con, statement)
     values = plan.counts(inserted, updated, deleted)
     return Outcome(_count_table(list(plan.count_columns), list(values)), sum(values))

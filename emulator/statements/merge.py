@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.statements.merge_clauses import MergeTarget, read_clauses
 
 __all__ = ["MergePlan", "MergeTarget", "execute_plan", "plan_merge"]
 from emulator.statements.merge_statements import (
     Names,
-    col,
     create_temp,
     insert_statement,
     pairs_query,
@@ -125,7 +125,9 @@ def plan_merge(
         delete = exp.Delete(
             this=target.relation.copy(),
             where=exp.Where(
-                this=exp.In(this=col(target.row_id), query=exp.Subquery(this=deleted_ids.copy()))
+                this=exp.In(
+                    this=sql.column(target.row_id), query=exp.Subquery(this=deleted_ids.copy())
+                )
             ),
         )
     if updates:
@@ -167,9 +169,9 @@ def execute_plan(
     The caller owns the transaction: on an error nothing is rolled back here.
     """
     for statement in plan.setup:
-        con.execute(statement.sql(dialect="duckdb"))
+        sql.run(con, statement)
     if error_on_nondeterministic and plan.violations is not None:
-        row = con.execute(plan.violations.sql(dialect="duckdb")).fetchone()
+        row = sql.run(con, plan.violations).fetchone()
         if row is not None:
             raise nondeterministic_error(row)
     counts: dict[str, int] = {}
@@ -180,10 +182,10 @@ def execute_plan(
     ):
         counts[kind] = 0
         if dml is not None:
-            result = con.execute(dml.sql(dialect="duckdb")).fetchone()
+            result = sql.run(con, dml).fetchone()
             counts[kind] = int(result[0]) if result is not None else 0
     for statement in plan.teardown:
-        con.execute(statement.sql(dialect="duckdb"))
+        sql.run(con, statement)
     return plan.counts(counts["insert"], counts["update"], counts["delete"])
 
 

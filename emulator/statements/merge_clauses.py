@@ -18,6 +18,7 @@ from typing import Literal
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from icebridge.errors import ProgrammingError
 
 _COMPILATION = "SQL compilation error:\n"
@@ -208,10 +209,7 @@ def _by_name(
                 f"ALL BY NAME needs the same columns in source and target; the target has no "
                 f"column '{extra[0]}'."
             )
-    return tuple(
-        (name, exp.column(exp.to_identifier(name, quoted=True), table=source_alias.copy()))
-        for name in columns
-    )
+    return tuple((name, exp.column(sql.ident(name), table=source_alias.copy())) for name in columns)
 
 
 def _check_reachable(clauses: Sequence[Clause]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.statements.merge_clauses import Clause, MergeTarget, compile_error
 
 # --- internal names --------------------------------------------------------------------------
@@ -37,7 +38,7 @@ class Names:
         if not isinstance(written, exp.Table):
             raise errors.unsupported(f"MERGE INTO {written.sql()}")
         alias = target.alias or written.alias
-        self.target_alias = exp.to_identifier(alias) if alias else written.this.copy()
+        self.target_alias = sql.ident(alias) if alias else written.this.copy()
         self.target_names = tuple({self.target_alias.name, written.name})
         using = merge.args.get("using")
         if using is None:
@@ -50,7 +51,7 @@ class Names:
         elif isinstance(using, exp.Table):
             self.source_alias = using.this.copy()
         else:
-            self.source_alias = exp.to_identifier("__ib_source")
+            self.source_alias = sql.ident("__ib_source")
         tag = uuid.uuid4().hex[:16]
         self.pairs = f"__ib_merge_{tag}_pairs"
         self.winners = f"__ib_merge_{tag}_winners"
@@ -81,10 +82,10 @@ def pairs_query(
     source = tr(exp.Select(expressions=[exp.Star()]).from_(using, copy=False))
     numbered = (
         exp.Select(expressions=[exp.Star(), _alias(exp.Window(this=exp.RowNumber()), _SRC)])
-        .from_(exp.Subquery(this=source, alias=exp.TableAlias(this=_ident(_Q))), copy=False)
+        .from_(exp.Subquery(this=source, alias=exp.TableAlias(this=sql.ident(_Q))), copy=False)
         .subquery(names.source_alias.copy(), copy=False)
     )
-    rid = exp.column(_ident(target.row_id), table=names.target_alias.copy())
+    rid = exp.column(sql.ident(target.row_id), table=names.target_alias.copy())
     unmatched = exp.Is(this=rid, expression=exp.Null())
     matched = exp.Not(this=unmatched.copy())
 
@@ -96,7 +97,7 @@ def pairs_query(
     conds_m, conds_n = gates(group_m), gates(group_n)
     projections: list[exp.Expression] = [
         _alias(rid.copy(), _RID),
-        _alias(exp.column(_ident(_SRC), table=names.source_alias.copy()), _SRC),
+        _alias(exp.column(sql.ident(_SRC), table=names.source_alias.copy()), _SRC),
         _alias(
             exp.Case(
                 ifs=[
@@ -124,8 +125,10 @@ def pairs_query(
     )
     return (
         exp.Select(expressions=[exp.Star()])
-        .from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=_ident(_Q))), copy=False)
-        .where(exp.Not(this=exp.Is(this=col(_CLAUSE, _Q), expression=exp.Null())), copy=False)
+        .from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=sql.ident(_Q))), copy=False)
+        .where(
+            exp.Not(this=exp.Is(this=sql.column(_CLAUSE, _Q), expression=exp.Null())), copy=False
+        )
     )
 
 
@@ -148,13 +151,13 @@ def winners_query(names: Names) -> exp.Select:
     """One candidate pair per matched target row: the first source row's."""
     rank = exp.Window(
         this=exp.RowNumber(),
-        partition_by=[col(_RID)],
-        order=exp.Order(expressions=[exp.Ordered(this=col(_SRC))]),
+        partition_by=[sql.column(_RID)],
+        order=exp.Order(expressions=[exp.Ordered(this=sql.column(_SRC))]),
     )
     return (
         exp.Select(expressions=[exp.Star()])
         .from_(temp_table(names.pairs), copy=False)
-        .where(exp.Not(this=exp.Is(this=col(_RID), expression=exp.Null())), copy=False)
+        .where(exp.Not(this=exp.Is(this=sql.column(_RID), expression=exp.Null())), copy=False)
         .qualify(exp.EQ(this=rank, expression=exp.Literal.number(1)), copy=False)
     )
 
@@ -162,36 +165,37 @@ def winners_query(names: Names) -> exp.Select:
 def winner_ids(names: Names, group: Sequence[Clause]) -> exp.Select:
     """Row ids of the target rows whose winning pair takes one of the clauses in ``group``."""
     return (
-        exp.Select(expressions=[col(_RID)])
+        exp.Select(expressions=[sql.column(_RID)])
         .from_(temp_table(names.winners), copy=False)
-        .where(_clause_in(col(_CLAUSE), group), copy=False)
+        .where(_clause_in(sql.column(_CLAUSE), group), copy=False)
     )
 
 
 def violations_query(target: MergeTarget, names: Names, updates: Sequence[Clause]) -> exp.Select:
     """Target rows joined by several clause-satisfying source rows, one of them an UPDATE."""
     conflicting = (
-        exp.Select(expressions=[col(_RID)])
+        exp.Select(expressions=[sql.column(_RID)])
         .from_(temp_table(names.pairs), copy=False)
-        .where(exp.Not(this=exp.Is(this=col(_RID), expression=exp.Null())), copy=False)
-        .group_by(col(_RID), copy=False)
+        .where(exp.Not(this=exp.Is(this=sql.column(_RID), expression=exp.Null())), copy=False)
+        .group_by(sql.column(_RID), copy=False)
         .having(
             exp.and_(
                 exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)),
-                exp.func("bool_or", _clause_in(col(_CLAUSE), updates), dialect="duckdb"),
+                exp.func("bool_or", _clause_in(sql.column(_CLAUSE), updates), dialect="duckdb"),
             ),
             copy=False,
         )
     )
     relation = target.relation.copy()
-    relation.set("alias", exp.TableAlias(this=_ident(_T)))
+    relation.set("alias", exp.TableAlias(this=sql.ident(_T)))
     return (
-        exp.Select(expressions=[col(c, _T) for c in target.columns])
+        exp.Select(expressions=[sql.column(c, _T) for c in target.columns])
         .from_(relation, copy=False)
         .where(
-            exp.In(this=col(target.row_id, _T), query=exp.Subquery(this=conflicting)), copy=False
+            exp.In(this=sql.column(target.row_id, _T), query=exp.Subquery(this=conflicting)),
+            copy=False,
         )
-        .order_by(col(target.row_id, _T), copy=False)
+        .order_by(sql.column(target.row_id, _T), copy=False)
         .limit(1, copy=False)
     )
 
@@ -208,29 +212,29 @@ def update_statement(target: MergeTarget, names: Names, updates: Sequence[Clause
         if not sources:
             continue
         if len(sources) == 1 and len(updates) == 1:
-            value: exp.Expression = col(_value_name(*sources[0]), _W)
+            value: exp.Expression = sql.column(_value_name(*sources[0]), _W)
         else:
             value = exp.Case(
-                this=col(_CLAUSE, _W),
+                this=sql.column(_CLAUSE, _W),
                 ifs=[
-                    exp.If(this=exp.Literal.number(c.index), true=col(_value_name(c, k), _W))
+                    exp.If(this=exp.Literal.number(c.index), true=sql.column(_value_name(c, k), _W))
                     for c, k in sources
                 ],
-                default=col(column, _T),
+                default=sql.column(column, _T),
             )
-        sets.append(exp.EQ(this=col(column), expression=value))
+        sets.append(exp.EQ(this=sql.column(column), expression=value))
     relation = target.relation.copy()
-    relation.set("alias", exp.TableAlias(this=_ident(_T)))
+    relation.set("alias", exp.TableAlias(this=sql.ident(_T)))
     winners = temp_table(names.winners)
-    winners.set("alias", exp.TableAlias(this=_ident(_W)))
+    winners.set("alias", exp.TableAlias(this=sql.ident(_W)))
     return exp.Update(
         this=relation,
         expressions=sets,
         from_=exp.From(this=winners),
         where=exp.Where(
             this=exp.and_(
-                exp.EQ(this=col(target.row_id, _T), expression=col(_RID, _W)),
-                _clause_in(col(_CLAUSE, _W), updates),
+                exp.EQ(this=sql.column(target.row_id, _T), expression=sql.column(_RID, _W)),
+                _clause_in(sql.column(_CLAUSE, _W), updates),
             )
         ),
     )
@@ -250,7 +254,7 @@ def insert_statement(target: MergeTarget, names: Names, inserts: Sequence[Clause
         for clause in inserts:
             positions = [k for k, (c, _) in enumerate(clause.assignments) if c == column]
             if positions:
-                per_clause.append((clause, col(_value_name(clause, positions[0]))))
+                per_clause.append((clause, sql.column(_value_name(clause, positions[0]))))
             else:
                 default = target.defaults.get(column)
                 per_clause.append((clause, default.copy() if default is not None else exp.Null()))
@@ -259,18 +263,18 @@ def insert_statement(target: MergeTarget, names: Names, inserts: Sequence[Clause
         else:
             values.append(
                 exp.Case(
-                    this=col(_CLAUSE),
+                    this=sql.column(_CLAUSE),
                     ifs=[exp.If(this=exp.Literal.number(c.index), true=v) for c, v in per_clause],
                 )
             )
     query = (
         exp.Select(expressions=values)
         .from_(temp_table(names.pairs), copy=False)
-        .where(exp.Is(this=col(_RID), expression=exp.Null()), copy=False)
-        .order_by(col(_SRC), copy=False)
+        .where(exp.Is(this=sql.column(_RID), expression=exp.Null()), copy=False)
+        .order_by(sql.column(_SRC), copy=False)
     )
     return exp.Insert(
-        this=exp.Schema(this=target.relation.copy(), expressions=[_ident(c) for c in columns]),
+        this=exp.Schema(this=target.relation.copy(), expressions=[sql.ident(c) for c in columns]),
         expression=query,
     )
 
@@ -278,22 +282,13 @@ def insert_statement(target: MergeTarget, names: Names, inserts: Sequence[Clause
 # --- small helpers ---------------------------------------------------------------------------
 
 
-def _ident(name: str) -> exp.Identifier:
-    return exp.to_identifier(name, quoted=True)
-
-
-def col(name: str, table: str | None = None) -> exp.Column:
-    """A quoted column reference, optionally qualified."""
-    return exp.column(_ident(name), table=_ident(table) if table else None)
-
-
 def _alias(node: exp.Expression, name: str) -> exp.Alias:
-    return exp.Alias(this=node, alias=_ident(name))
+    return exp.Alias(this=node, alias=sql.ident(name))
 
 
 def temp_table(name: str) -> exp.Table:
     """``temp.main.<name>``: explicit, so a session search path cannot shadow it."""
-    return exp.Table(this=_ident(name), db=_ident("main"), catalog=_ident("temp"))
+    return exp.Table(this=sql.ident(name), db=sql.ident("main"), catalog=sql.ident("temp"))
 
 
 def create_temp(name: str, query: exp.Select) -> exp.Create:

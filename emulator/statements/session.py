@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import stored, written_parts
 from emulator.core.script import leading_words
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from emulator.core.engine import Engine
 
 
-def run_use(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_use(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """USE [DATABASE|SCHEMA|WAREHOUSE|ROLE] name (https://docs.snowflake.com/en/sql-reference/sql/use)."""
     kind = str(node.args.get("kind") or "").upper()
     target = node.this
@@ -60,7 +61,7 @@ def _literal_value(value: exp.Expression) -> Any:
     return value.sql(dialect="snowflake")
 
 
-def run_alter_session(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_alter_session(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """ALTER SESSION SET / UNSET (https://docs.snowflake.com/en/sql-reference/sql/alter-session)."""
     for action in node.args.get("actions") or []:
         unset = bool(action.args.get("unset"))
@@ -80,7 +81,7 @@ def run_alter_session(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_set(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_set(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """SET var = expr (https://docs.snowflake.com/en/sql-reference/sql/set)."""
     for item in node.expressions:
         target = item.this
@@ -101,16 +102,16 @@ def run_set(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
                 sqlstate="42601",
             )
         select = exp.select(*[v.copy() for v in values_nodes])
-        row = emu.con.execute(emu.translate(select).sql(dialect="duckdb")).fetchone()
+        row = sql.run(emu.con, emu.translate(select)).fetchone()
         assert row is not None
         for name, value in zip(names, row, strict=True):
             emu.state.variables[name] = value
     return status(SUCCESS)
 
 
-def run_unset(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_unset(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """UNSET var | UNSET (a, b)."""
-    words = leading_words(sql, 200)[1:]
+    words = leading_words(text, 200)[1:]
     names = [split_name(w)[0] for w in words if w not in ("(", ")", ",")]
     for name in names:
         if name not in emu.state.variables:
@@ -121,17 +122,17 @@ def run_unset(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     return status(SUCCESS)
 
 
-def run_begin(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_begin(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """BEGIN / START TRANSACTION; a nested BEGIN is ignored as in Snowflake."""
     emu.begin()
     return status(SUCCESS)
 
 
-def run_commit(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_commit(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     emu.commit()
     return status(SUCCESS)
 
 
-def run_rollback(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_rollback(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     emu.rollback()
     return status(SUCCESS)

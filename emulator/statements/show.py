@@ -1,9 +1,9 @@
-"""SHOW, DESCRIBE and the INFORMATION_SCHEMA views, built from the catalog.
+"""SHOW and DESCRIBE, built from the catalog (INFORMATION_SCHEMA views:
+:mod:`emulator.statements.information_schema`).
 
 Column sets follow https://docs.snowflake.com/en/sql-reference/sql/show-tables,
-…/show-schemas, …/show-databases, …/desc-table and
-https://docs.snowflake.com/en/sql-reference/info-schema/tables, …/info-schema/columns
-(the columns the emulator can fill; the rest are omitted rather than invented).
+…/show-schemas, …/show-databases and …/desc-table (the columns the emulator can fill; the
+rest are omitted rather than invented).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
-from emulator.core.catalog import ICEBERG_TABLE, META_SCHEMA, TABLE, VIEW, CatalogObject, utc_aware
+from emulator.core import sql
+from emulator.core.catalog import ICEBERG_TABLE, TABLE, VIEW, CatalogObject, utc_aware
 from emulator.core.engine import Outcome
 from emulator.core.listing import (
     like_filter,
@@ -25,15 +26,19 @@ from emulator.core.listing import (
 )
 from emulator.core.script import leading_words, statement_name
 from emulator.core.state import PARAMETER_DEFAULTS
+from emulator.statements.information_schema import OWNER
 from icebridge.sql.dialect import DIALECT
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
 
-OWNER = "ACCOUNTADMIN"
+
+def _listing(table: str, columns: list[str]) -> exp.Select:
+    """``SELECT <columns> FROM __ib.<table> ORDER BY name``: a SHOW over a metadata table."""
+    return exp.select(*sql.columns(columns)).from_(sql.meta(table)).order_by(sql.column("name"))
 
 
-def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_show(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     what = str(node.this).upper()
     like = like_filter(node.args.get("like"))
     if what == "DATABASES":
@@ -46,10 +51,8 @@ def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
             "comment",
             "retention_time",
         ]
-        rows = emu.con.execute(
-            f"SELECT created_on, name, comment, retention_days FROM {META_SCHEMA}.databases "
-            "ORDER BY name"
-        ).fetchall()
+        query = _listing("databases", ["created_on", "name", "comment", "retention_days"])
+        rows = sql.run(emu.con, query).fetchall()
         out = [
             dict(
                 zip(
@@ -82,11 +85,9 @@ def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
             "comment",
             "retention_time",
         ]
-        rows = emu.con.execute(
-            f"SELECT created_on, name, database, comment FROM {META_SCHEMA}.schemas "
-            "WHERE database = ? ORDER BY name",
-            [database],
-        ).fetchall()
+        query = _listing("schemas", ["created_on", "name", "database", "comment"])
+        in_database = exp.EQ(this=sql.column("database"), expression=sql.param())
+        rows = sql.run(emu.con, query.where(in_database, copy=False), [database]).fetchall()
         current = (emu.state.database, emu.state.schema)
         out = [
             dict(
@@ -117,16 +118,14 @@ def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
             objs.sort(key=lambda o: o.name.parts)
         return outcome_of(_objects_table(emu, objs, kind))
     if what == "WAREHOUSES":
-        rows = emu.con.execute(
-            f"SELECT name, created_on FROM {META_SCHEMA}.warehouses ORDER BY name"
-        ).fetchall()
+        rows = sql.run(emu.con, _listing("warehouses", ["name", "created_on"])).fetchall()
         out = [
             {"name": r[0], "state": "STARTED", "created_on": utc_aware(r[1])}
             for r in rows
             if like(r[0])
         ]
         return outcome_of(rows_table(out, ["name", "state", "created_on"]))
-    raise errors.unsupported(statement_name(sql) + " " + what)
+    raise errors.unsupported(statement_name(text) + " " + what)
 
 
 def _row_count(emu: Engine, obj: CatalogObject) -> int | None:
@@ -134,7 +133,8 @@ def _row_count(emu: Engine, obj: CatalogObject) -> int | None:
         return emu.lake.row_count(obj)
     if obj.kind != TABLE:
         return None
-    row = emu.con.execute(f"SELECT count(*) FROM {obj.base().sql(dialect='duckdb')}").fetchone()
+    count = exp.select(exp.Count(this=exp.Star())).from_(obj.base())
+    row = sql.run(emu.con, count).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -177,15 +177,15 @@ def _objects_table(emu: Engine, objs: list[CatalogObject], kind: str) -> pa.Tabl
     return rows_table(out, names)
 
 
-def run_show_parameters(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_show_parameters(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """SHOW PARAMETERS [LIKE '<pattern>'] [IN SESSION] — the session parameters only.
 
     https://docs.snowflake.com/en/sql-reference/sql/show-parameters
     """
-    words = leading_words(sql, 64)
+    words = leading_words(text, 64)
     pattern: exp.Expression | None = None
     if "LIKE" in words:
-        tokens = DIALECT.tokenize(sql)
+        tokens = DIALECT.tokenize(text)
         index = [t.text.upper() for t in tokens].index("LIKE")
         if index + 1 < len(tokens):
             pattern = exp.Literal.string(tokens[index + 1].text)
@@ -220,11 +220,11 @@ def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def run_describe(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_describe(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """DESCRIBE TABLE / VIEW (https://docs.snowflake.com/en/sql-reference/sql/desc-table)."""
     kind = str(node.args.get("kind") or "TABLE").upper()
     if kind not in ("TABLE", "VIEW") or not isinstance(node.this, exp.Table):
-        raise errors.unsupported(statement_name(sql) + " " + kind)
+        raise errors.unsupported(statement_name(text) + " " + kind)
     obj = emu.resolver.require(
         node.this, f"DESCRIBE {kind}", (TABLE, VIEW, ICEBERG_TABLE), label=kind.capitalize()
     )
@@ -256,61 +256,3 @@ def run_describe(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
         for c in emu.catalog.columns(obj.id)
     ]
     return outcome_of(rows_table(rows, names))
-
-
-#: The INFORMATION_SCHEMA views answered from the catalog.
-INFORMATION_SCHEMA_VIEWS = ("TABLES", "COLUMNS", "SCHEMATA")
-
-
-def information_schema(view: str, database: str, written: exp.Table) -> exp.Expression:
-    """``<db>.INFORMATION_SCHEMA.TABLES`` / ``COLUMNS`` / ``SCHEMATA`` as a DuckDB subquery."""
-    db = exp.Literal.string(database).sql(dialect="duckdb")
-    if view == "TABLES":
-        sql = f"""
-            SELECT o.database AS TABLE_CATALOG, o.schema AS TABLE_SCHEMA,
-                   o.name AS TABLE_NAME, '{OWNER}' AS TABLE_OWNER,
-                   CASE WHEN o.kind = 'VIEW' THEN 'VIEW'
-                        WHEN o.table_type = 'TEMPORARY' THEN 'TEMPORARY TABLE'
-                        ELSE 'BASE TABLE' END AS TABLE_TYPE,
-                   CASE WHEN o.table_type = 'TRANSIENT' THEN 'YES' ELSE 'NO' END AS IS_TRANSIENT,
-                   t.estimated_size::BIGINT AS ROW_COUNT,
-                   o.retention_days AS RETENTION_TIME, timezone('UTC', o.created_on) AS CREATED,
-                   timezone('UTC', o.last_altered) AS LAST_ALTERED, o.comment AS COMMENT,
-                   CASE WHEN o.kind = 'ICEBERG TABLE' THEN 'YES' ELSE 'NO' END AS IS_ICEBERG
-            FROM {META_SCHEMA}.objects o
-            LEFT JOIN duckdb_tables() t
-              ON t.schema_name = o.duck_schema AND t.table_name = o.base_name
-            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW', 'ICEBERG TABLE')"""
-    elif view == "COLUMNS":
-        sql = f"""
-            SELECT o.database AS TABLE_CATALOG, o.schema AS TABLE_SCHEMA,
-                   o.name AS TABLE_NAME, c.name AS COLUMN_NAME,
-                   c.ordinal AS ORDINAL_POSITION, c.default_sql AS COLUMN_DEFAULT,
-                   CASE WHEN c.nullable THEN 'YES' ELSE 'NO' END AS IS_NULLABLE,
-                   CASE WHEN c.data_type LIKE 'VARCHAR%' THEN 'TEXT'
-                        ELSE regexp_replace(c.data_type, '\\(.*$', '') END AS DATA_TYPE,
-                   TRY_CAST(regexp_extract(c.data_type, 'VARCHAR\\((\\d+)\\)', 1) AS BIGINT)
-                       AS CHARACTER_MAXIMUM_LENGTH,
-                   TRY_CAST(regexp_extract(c.data_type, 'NUMBER\\((\\d+),', 1) AS BIGINT)
-                       AS NUMERIC_PRECISION,
-                   TRY_CAST(regexp_extract(c.data_type, 'NUMBER\\(\\d+,(\\d+)\\)', 1) AS BIGINT)
-                       AS NUMERIC_SCALE,
-                   c.comment AS COMMENT
-            FROM {META_SCHEMA}.objects o JOIN {META_SCHEMA}.columns c ON c.object_id = o.id
-            WHERE o.database = {db} AND o.kind IN ('TABLE', 'VIEW', 'ICEBERG TABLE')"""
-    elif view == "SCHEMATA":
-        sql = f"""
-            SELECT database AS CATALOG_NAME, name AS SCHEMA_NAME, '{OWNER}' AS SCHEMA_OWNER,
-                   CASE WHEN is_transient THEN 'YES' ELSE 'NO' END AS IS_TRANSIENT,
-                   timezone('UTC', created_on) AS CREATED, comment AS COMMENT
-            FROM {META_SCHEMA}.schemas WHERE database = {db}"""
-    else:
-        raise errors.unsupported(f"INFORMATION_SCHEMA.{view}")
-    query: exp.Expression = exp.maybe_parse(sql, dialect="duckdb")
-    alias = written.args.get("alias")
-    return exp.Subquery(
-        this=query,
-        alias=alias.copy()
-        if alias is not None
-        else exp.TableAlias(this=exp.to_identifier(written.name)),
-    )

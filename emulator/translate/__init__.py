@@ -15,6 +15,7 @@ from emulator.translate.errors import map_duckdb_error
 from emulator.translate.names import output_name
 from emulator.translate.pipeline import (
     TRANSFORMS,
+    TRIGGERS,
     Transform,
     connection_settings,
     duckdb_sql,
@@ -25,6 +26,7 @@ from emulator.translate.types import duckdb_type
 __all__ = [
     "DEFAULT_TIMEZONE",
     "TRANSFORMS",
+    "TRIGGERS",
     "Transform",
     "TranslateContext",
     "connection_settings",

@@ -47,23 +47,87 @@ TRANSFORMS: tuple[Transform, ...] = (
     functions.rewrite_functions,
 )
 
+#: The node classes each transform acts on: a transform runs only when the tree holds a
+#: node of one of them (or of a subclass); otherwise it would change nothing. Transforms
+#: missing here always run. Keep each entry in step with its transform's ``isinstance``
+#: checks (tests/emulator/translate/test_translate_pipeline.py checks the table).
+TRIGGERS: dict[Transform, tuple[type[exp.Expr], ...]] = {
+    relations.name_projections: (exp.Select,),
+    relations.substitute_variables: (exp.Parameter,),
+    relations.normalize_identifiers: (exp.Identifier,),
+    functions.check_functions: (exp.Func,),
+    relations.resolve_tables: (exp.Table,),
+    relations.values_columns: (exp.Values,),
+    semistructured.flatten: (exp.Lateral, exp.TableFromRows),
+    temporal.current_time: (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime, exp.Localtime),
+    temporal.date_add: (exp.DateAdd, exp.TimeAdd, exp.TimestampAdd),
+    temporal.date_diff: (exp.DateDiff, exp.TimestampDiff, exp.TimeDiff),
+    temporal.to_timestamp: (exp.StrToTime, exp.TsOrDsToDate, exp.TsOrDsToTime, exp.Anonymous),
+    temporal.to_char: (exp.TimeToStr, exp.ToChar),
+    semistructured.json_functions: (
+        exp.StarMap,
+        exp.Struct,
+        exp.Array,
+        exp.ArrayAgg,
+        exp.WithinGroup,
+        exp.ArraySize,
+        exp.ToVariant,
+    ),
+    semistructured.variant_comparisons: (*semistructured.COMPARISONS, exp.In),
+    semistructured.variant_casts: (exp.Cast, exp.TryCast),
+    numeric.division: (exp.Div,),
+    numeric.cast_types: (exp.Cast, exp.TryCast),
+    functions.rewrite_functions: (exp.Booland, exp.Boolor, exp.Boolnot, exp.Xor, exp.Anonymous),
+}
+#: Transforms that add no node (they rename, check or annotate): the classes present
+#: before them are still the classes present after.
+_SHAPE_KEEPING = frozenset(
+    {relations.normalize_identifiers, functions.check_functions, column_types.annotate_columns}
+)
+#: node class -> the transforms a node of it triggers (filled as classes are met).
+_TRIGGERED_BY: dict[type[exp.Expr], frozenset[Transform]] = {}
 
-def to_duckdb(expression: exp.Expression, ctx: TranslateContext) -> exp.Expression:
+
+def _triggered(tree: exp.Expression) -> frozenset[Transform]:
+    """The transforms some node of ``tree`` triggers (see :data:`TRIGGERS`)."""
+    found: set[Transform] = set()
+    for cls in {type(node) for node in tree.walk()}:
+        hits = _TRIGGERED_BY.get(cls)
+        if hits is None:
+            hits = frozenset(t for t, classes in TRIGGERS.items() if issubclass(cls, classes))
+            _TRIGGERED_BY[cls] = hits
+        found.update(hits)
+    return frozenset(found)
+
+
+def to_duckdb(
+    expression: exp.Expression, ctx: TranslateContext, *, copy: bool = True
+) -> exp.Expression:
     """Translate a Snowflake statement or bare expression into a DuckDB AST.
 
-    The input is not modified. Generate the result with :func:`duckdb_sql`. Raises
-    ``SqlError`` subclasses (Snowflake-shaped) for unknown or unsupported functions.
+    The input is not modified unless ``copy`` is False (for a tree the caller built for
+    this call alone). Generate the result with :func:`duckdb_sql`. Raises ``SqlError``
+    subclasses (Snowflake-shaped) for unknown or unsupported functions.
     """
-    tree = expression.copy()
+    tree = expression.copy() if copy else expression
+    triggered = _triggered(tree)
     for transform in TRANSFORMS:
+        if transform in TRIGGERS and transform not in triggered:
+            continue  # nothing in the tree for it to change
         tree = transform(tree, ctx)
+        if transform not in _SHAPE_KEEPING:
+            triggered = _triggered(tree)
     return tree
 
 
-def duckdb_sql(expression: exp.Expression) -> str:
-    """DuckDB SQL text for a translated AST; anything DuckDB cannot express is an error."""
+def duckdb_sql(expression: exp.Expression, *, copy: bool = True) -> str:
+    """DuckDB SQL text for a translated AST; anything DuckDB cannot express is an error.
+
+    ``copy=False`` skips the generator's defensive copy, for a tree nobody uses after: the
+    generator may rewrite it while it renders.
+    """
     try:
-        return expression.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+        return expression.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, copy=copy)
     except SqlglotUnsupported as err:
         raise errors.unsupported(str(err).splitlines()[0]) from err
 

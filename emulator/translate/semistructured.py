@@ -194,7 +194,8 @@ def variant_casts(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression
     return rewrite(tree, replace)
 
 
-_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+#: The comparisons :func:`variant_comparisons` rewrites.
+COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)
 
 
 def _is_variant(node: exp.Expr) -> bool:
@@ -235,7 +236,7 @@ def variant_comparisons(tree: exp.Expression, ctx: TranslateContext) -> exp.Expr
     """
 
     def replace(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, _COMPARISONS):
+        if isinstance(node, COMPARISONS):
             left, right = node.left, node.right
             if _is_variant(left) and (dtype := _scalar_type(right)) is not None:
                 node.set("this", _as_scalar(left, dtype))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from icebridge.errors import DefinitionError
 from icebridge.pipeline.columns import INGESTED_AT, resolve_column_refs
-from icebridge.pipeline.specs import DynamicTarget, Stage
+from icebridge.pipeline.specs import DynamicTarget, PipelineParts, Stage
 from icebridge.sql.identifiers import ObjectName, normalize
 from icebridge.types import (
     FLOAT_TYPES,
@@ -18,9 +17,6 @@ from icebridge.types import (
     to_iceberg,
     type_sql,
 )
-
-if TYPE_CHECKING:
-    from icebridge.pipeline.model import Pipeline
 
 REFRESH_MODES = ("AUTO", "FULL", "INCREMENTAL")
 INITIALIZE = ("ON_CREATE", "ON_SCHEDULE")
@@ -69,7 +65,7 @@ def base_location(table: ObjectName) -> str:
     return "/".join(table.parts)
 
 
-def target_name(pipeline: Pipeline, table: str, staging: Stage, *, kind: str) -> ObjectName:
+def target_name(pipeline: PipelineParts, table: str, staging: Stage, *, kind: str) -> ObjectName:
     """Resolve a target table name, rejecting a second target or the staging table."""
     name = object_name(table, field="table", database=pipeline.database, schema=None)
     if pipeline.target is not None:

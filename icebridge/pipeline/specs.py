@@ -1,12 +1,15 @@
 """The frozen parts a :class:`~icebridge.pipeline.Pipeline` is made of.
 
 All names are resolved :class:`ObjectName` values and all column references are stored
-identifiers, so rendering never re-interprets user text.
+identifiers, so rendering never re-interprets user text. :class:`PipelineParts` describes
+what the checks, the renderer and the status reader read of a pipeline, so those modules
+depend on this one and not on the :class:`~icebridge.pipeline.Pipeline` builder.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from icebridge.pipeline.columns import StagedColumn
 from icebridge.pipeline.schedule import Interval, Schedule
@@ -103,3 +106,36 @@ class FailurePolicy:
     suspend_after: int = 10
     retries: int = 0
     error_integration: str | None = None
+
+
+class PipelineParts(Protocol):
+    """The read-only view of a pipeline definition that lower modules work from.
+
+    :class:`~icebridge.pipeline.Pipeline` satisfies it; the checks, the renderer
+    (:mod:`icebridge.render`) and :func:`~icebridge.pipeline.status.read_status` take it
+    instead of the builder class, so imports point from the builder down to them.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def database(self) -> str | None: ...
+
+    @property
+    def warehouse(self) -> str | None: ...
+
+    @property
+    def staging(self) -> Stage | None: ...
+
+    @property
+    def stream_spec(self) -> StreamSpec | None: ...
+
+    @property
+    def target(self) -> IcebergTarget | DynamicTarget | None: ...
+
+    @property
+    def cleanup_spec(self) -> Cleanup | None: ...
+
+    @property
+    def failure(self) -> FailurePolicy: ...

@@ -17,12 +17,11 @@ from sqlglot import exp
 
 from icebridge.errors import UnsupportedError
 from icebridge.pipeline.columns import INGESTED_AT
-from icebridge.pipeline.specs import IcebergTarget
+from icebridge.pipeline.specs import IcebergTarget, PipelineParts
 from icebridge.sql.dialect import generate
 from icebridge.sql.identifiers import ObjectName, identifier
 
 if TYPE_CHECKING:
-    from icebridge.pipeline.model import Pipeline
     from icebridge.targets.base import Target
 
 #: How many task runs :class:`PipelineStatus` lists.
@@ -127,7 +126,7 @@ def _optional(target: Target, sql: str) -> tuple[bool, Any]:
         return False, None
 
 
-def read_status(pipeline: Pipeline, target: Target) -> PipelineStatus:
+def read_status(pipeline: PipelineParts, target: Target) -> PipelineStatus:
     """Query ``target`` for the status of ``pipeline``."""
     staging = pipeline.staging
     staged = None if staging is None else _scalar(target, count_sql(staging.table))

@@ -12,29 +12,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from icebridge.errors import DefinitionError
-from icebridge.pipeline.specs import DynamicTarget, IcebergTarget
+from icebridge.pipeline.specs import DynamicTarget, IcebergTarget, PipelineParts
 from icebridge.render import objects
 from icebridge.sql.dialect import generate
 from icebridge.sql.identifiers import ObjectName
 
-if TYPE_CHECKING:
-    from icebridge.pipeline.model import Pipeline
 
-
-def _unique(pipelines: Iterable[Pipeline]) -> list[Pipeline]:
-    out: list[Pipeline] = []
+def _unique(pipelines: Iterable[PipelineParts]) -> list[PipelineParts]:
+    out: list[PipelineParts] = []
     for p in pipelines:
         if p not in out:
             out.append(p)
     return out
 
 
-def _schemas(pipeline: Pipeline) -> list[tuple[str, str]]:
+def _schemas(pipeline: PipelineParts) -> list[tuple[str, str]]:
     names: list[ObjectName] = []
     if pipeline.staging is not None:
         names.append(pipeline.staging.table)
@@ -64,9 +60,9 @@ def _claim(
     owners[name] = who
 
 
-def _check_stages(pipelines: Sequence[Pipeline]) -> dict[ObjectName, list[Pipeline]]:
+def _check_stages(pipelines: Sequence[PipelineParts]) -> dict[ObjectName, list[PipelineParts]]:
     """One staging table, one definition; returns the pipelines staging into each table."""
-    users: dict[ObjectName, list[Pipeline]] = {}
+    users: dict[ObjectName, list[PipelineParts]] = {}
     for p in pipelines:
         if p.staging is None:
             continue
@@ -94,7 +90,7 @@ def _check_stages(pipelines: Sequence[Pipeline]) -> dict[ObjectName, list[Pipeli
     return users
 
 
-def _check_targets(pipelines: Sequence[Pipeline], staged: Iterable[ObjectName]) -> None:
+def _check_targets(pipelines: Sequence[PipelineParts], staged: Iterable[ObjectName]) -> None:
     """A table is a task target or a dynamic table (one definition), never a staging table."""
     kinds: dict[ObjectName, tuple[str, str]] = {}
     for p in pipelines:
@@ -124,7 +120,7 @@ def _check_targets(pipelines: Sequence[Pipeline], staged: Iterable[ObjectName]) 
         )
 
 
-def _check_names(pipelines: Sequence[Pipeline]) -> None:
+def _check_names(pipelines: Sequence[PipelineParts]) -> None:
     """One consumer per stream, one definition per task."""
     streams: dict[ObjectName, tuple[int, str]] = {}
     tasks: dict[ObjectName, tuple[int, str]] = {}
@@ -138,14 +134,14 @@ def _check_names(pipelines: Sequence[Pipeline]) -> None:
             _claim(tasks, p.cleanup_spec.task, who, field="task_name")
 
 
-def check_together(pipelines: Sequence[Pipeline]) -> None:
+def check_together(pipelines: Sequence[PipelineParts]) -> None:
     """Reject definitions that conflict when deployed together (DefinitionError)."""
     staged = _check_stages(pipelines)
     _check_targets(pipelines, staged)
     _check_names(pipelines)
 
 
-def render_nodes(pipelines: Iterable[Pipeline]) -> list[exp.Expression]:
+def render_nodes(pipelines: Iterable[PipelineParts]) -> list[exp.Expression]:
     """The statements deploying ``pipelines`` together, in order, without repeats."""
     items = _unique(pipelines)
     check_together(items)
@@ -211,12 +207,12 @@ def _dedupe(statements: Sequence[exp.Expression]) -> list[exp.Expression]:
     return out
 
 
-def render_pipeline(pipeline: Pipeline) -> list[exp.Expression]:
+def render_pipeline(pipeline: PipelineParts) -> list[exp.Expression]:
     """The statements deploying one pipeline."""
     return render_nodes([pipeline])
 
 
-def render_all(pipelines: Iterable[Pipeline], *, pretty: bool = False) -> list[str]:
+def render_all(pipelines: Iterable[PipelineParts], *, pretty: bool = False) -> list[str]:
     """The Snowflake statements deploying ``pipelines`` together, in deploy order, each
     schema created once; conflicting definitions raise DefinitionError."""
     return [generate(node, pretty=pretty) for node in render_nodes(pipelines)]

@@ -98,3 +98,50 @@ def test_sql_errors_are_pep249_errors(conn: Connection) -> None:
         conn.cursor().execute("SELECT * FROM nosuch")
     assert info.value.errno
     assert info.value.sfqid
+
+
+_BOUND_VALUES = [
+    None,
+    True,
+    7,
+    -2.5,
+    float("nan"),
+    float("inf"),
+    Decimal("12.340"),
+    "it's %s; -- 'x'",
+    dt.date(2024, 2, 29),
+    dt.time(13, 45, 1),
+    dt.datetime(2024, 2, 29, 13, 45, 1, 123456),
+    dt.datetime(2024, 2, 29, 13, 45, 1, tzinfo=dt.UTC),
+    b"\x00\xffab",
+]
+
+
+@pytest.mark.parametrize("value", _BOUND_VALUES, ids=repr)
+def test_bound_statements_run_as_their_bound_text_does(conn: Connection, value: object) -> None:
+    """A bound statement reaches the engine as the tree it was bound in: it behaves exactly
+    as its bound text would (parsed again)."""
+    from emulator.api.binding import bind
+
+    cur = conn.cursor()
+    got = cur.execute("SELECT %s AS v", (value,)).fetchall()
+    assert cur.query == bind("SELECT %s AS v", (value,))
+    again = conn.cursor().execute(cur.query).fetchall()
+    if isinstance(value, float) and value != value:
+        assert got[0][0] != got[0][0]  # NaN
+        assert again[0][0] != again[0][0]
+    else:
+        assert got == again
+
+
+def test_a_repeated_bound_statement_reuses_its_template(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE DATABASE d")
+    cur.execute("CREATE TABLE t (id INTEGER, v VARCHAR)")
+    for i in range(3):
+        cur.execute("INSERT INTO t (id, v) VALUES (%s, %s)", (i, f"v{i}"))
+        assert cur.rowcount == 1
+    cur.executemany("INSERT INTO t (id, v) VALUES (%s, %s)", [(10, "a"), (11, "b")])
+    assert cur.rowcount == 2
+    rows = cur.execute("SELECT id, v FROM t WHERE id >= %s ORDER BY id", (1,)).fetchall()
+    assert rows == [(1, "v1"), (2, "v2"), (10, "a"), (11, "b")]

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.statements.merge import MergeTarget, execute_plan, plan_merge
 from icebridge.errors import DataError
 from icebridge.sql.dialect import parse_one
@@ -433,7 +434,7 @@ def test_affected_row_id_queries(kv: Db) -> None:
     assert plan.updated_row_ids is not None
     ids = dict(kv.con.execute(f"SELECT K, {ROW_ID} FROM tgt WHERE K IS NOT NULL").fetchall())
     for statement in plan.setup:
-        kv.con.execute(statement.sql(dialect="duckdb"))
-    deleted = kv.con.execute(plan.deleted_row_ids.sql(dialect="duckdb")).fetchall()
-    updated = kv.con.execute(plan.updated_row_ids.sql(dialect="duckdb")).fetchall()
+        sql.run(kv.con, statement)
+    deleted = sql.run(kv.con, plan.deleted_row_ids).fetchall()
+    updated = sql.run(kv.con, plan.updated_row_ids).fetchall()
     assert (deleted, updated) == ([(ids[1],)], [(ids[2],)])

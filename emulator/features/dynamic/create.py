@@ -78,8 +78,10 @@ def qualify(emu: Engine, query: exp.Expr) -> exp.Expr:
     return node
 
 
-def _columns(emu: Engine, node: CreateDynamicTable, duck_sql: str, name: str) -> list[Column]:
-    described = query_columns(emu, duck_sql)
+def _columns(
+    emu: Engine, node: CreateDynamicTable, duck_query: exp.Expression, name: str
+) -> list[Column]:
+    described = query_columns(emu, duck_query)
     written = node.columns
     if not written:
         return described
@@ -203,8 +205,8 @@ def run_create_dynamic(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
         return found.done
     existing = found.existing
     spec = build_spec(emu, node, name, sql)
-    duck_sql = translate_query(emu, parse_one(spec.query)).sql(dialect="duckdb")
-    columns = _columns(emu, node, duck_sql, name.name)
+    duck_query = translate_query(emu, parse_one(spec.query))
+    columns = _columns(emu, node, duck_query, name.name)
     if node.is_iceberg:
         spec = spec.with_(is_iceberg=True)
         columns = iceberg.iceberg_columns(columns, node.iceberg_version or 2)

@@ -19,8 +19,9 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import CatalogObject, utc_naive
-from emulator.core.dynamic_spec import HISTORY_TABLE, DynamicSpec
+from emulator.core.dynamic_spec import HISTORY_COLUMNS, HISTORY_NAME, DynamicSpec
 from emulator.translate.relations import SCRATCH_PREFIX
 
 if TYPE_CHECKING:
@@ -64,8 +65,10 @@ def record(
     changed = None
     if inputs:
         changed = json.dumps([{"name": n, "kind": "TABLE"} for n in inputs])
-    emu.con.execute(
-        f"INSERT INTO {HISTORY_TABLE} VALUES ({', '.join('?' * 18)})",
+    row = exp.Tuple(expressions=[sql.param() for _ in HISTORY_COLUMNS])
+    sql.run(
+        emu.con,
+        exp.insert(exp.Values(expressions=[row]), sql.meta(HISTORY_NAME)),
         [
             obj.id,
             obj.name.database,
@@ -106,7 +109,7 @@ def _arguments(emu: Engine, call: exp.Anonymous) -> dict[str, Any]:
                 sqlstate="42601",
             )
         select = exp.Select(expressions=[arg.expression.copy()])
-        values[key] = emu.fetch(emu.translate(select).sql(dialect="duckdb")).column(0)[0].as_py()
+        values[key] = sql.fetch_arrow(emu.con, emu.translate(select)).column(0)[0].as_py()
     return values
 
 
@@ -121,13 +124,26 @@ def _instant(emu: Engine, value: Any, key: str) -> datetime:
     return instant
 
 
-def _name_filter(emu: Engine, text: str) -> tuple[str, list[Any]]:
+def _equals(name: str) -> exp.Expression:
+    return exp.EQ(this=sql.column(name), expression=sql.param())
+
+
+def _name_filter(emu: Engine, text: str) -> tuple[exp.Expr, list[Any]]:
     parts = [p[1:-1] if p.startswith('"') else p.upper() for p in text.split(".")]
     if len(parts) == 1:
         parts = [emu.state.database or "", emu.state.schema or "", *parts]
     elif len(parts) == 2:
         parts = [emu.state.database or "", *parts]
-    return "database = ? AND schema = ? AND name = ?", parts[-3:]
+    return exp.and_(_equals("database"), _equals("schema"), _equals("name")), parts[-3:]
+
+
+def _qualified_name() -> exp.Expression:
+    """``database || '.' || schema || '.' || name``."""
+    dot = exp.Literal.string(".")
+    text: exp.Expression = sql.column("database")
+    for part in (dot, sql.column("schema"), dot.copy(), sql.column("name")):
+        text = exp.DPipe(this=text, expression=part)
+    return text
 
 
 def history_rows(emu: Engine, args: dict[str, Any]) -> pa.Table:
@@ -142,21 +158,26 @@ def history_rows(emu: Engine, args: dict[str, Any]) -> pa.Table:
         if "DATA_TIMESTAMP_START" in args
         else end - timedelta(days=1)
     )
-    where = ["refresh_start_time >= ?", "refresh_start_time <= ?"]
+    started = sql.column("refresh_start_time")
+    where: list[exp.Expr] = [
+        exp.GTE(this=started, expression=sql.param()),
+        exp.LTE(this=started.copy(), expression=sql.param()),
+    ]
     params: list[Any] = [utc_naive(start), utc_naive(end)]
     if "NAME" in args:
         test, values = _name_filter(emu, str(args["NAME"]))
         where.append(test)
         params.extend(values)
     if "NAME_PREFIX" in args:
-        where.append("starts_with(upper(database || '.' || schema || '.' || name), ?)")
+        where.append(exp.StartsWith(this=exp.Upper(this=_qualified_name()), expression=sql.param()))
         params.append(str(args["NAME_PREFIX"]).upper())
     if args.get("ERROR_ONLY") is True:
-        where.append("state IN ('FAILED', 'CANCELLED', 'UPSTREAM_FAILED')")
+        failed = [exp.Literal.string(s) for s in ("FAILED", "CANCELLED", "UPSTREAM_FAILED")]
+        where.append(exp.In(this=sql.column("state"), expressions=failed))
     limit = int(args.get("RESULT_LIMIT", 100))
     if not 1 <= limit <= 10000:
         raise errors.invalid_value("RESULT_LIMIT", str(limit))
-    return emu.fetch(_select(" AND ".join(where), limit), params)
+    return sql.fetch_arrow(emu.con, _select(exp.and_(*where), limit), params)
 
 
 _counter = itertools.count()
@@ -177,7 +198,7 @@ def replace_calls(emu: Engine, node: exp.Expression) -> exp.Expression:
         rows = history_rows(emu, _arguments(emu, call))
         scratch = f"{SCRATCH_PREFIX}dt_history_{next(_counter) % 8}"
         emu.con.register(scratch, rows)
-        relation = exp.Table(this=exp.to_identifier(scratch, quoted=True))
+        relation = sql.table(scratch)
         alias = outer.args.get("alias")
         if alias is not None:
             relation.set("alias", alias.copy())
@@ -185,26 +206,54 @@ def replace_calls(emu: Engine, node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _utc(column: str) -> str:
-    return f"timezone('UTC', {column})"
+def _utc(column: str) -> exp.Expression:
+    return exp.Anonymous(
+        this="timezone", expressions=[exp.Literal.string("UTC"), sql.column(column)]
+    )
 
 
-def _select(conditions: str, limit: int) -> str:
-    return f"""
-        SELECT name AS NAME, schema AS SCHEMA_NAME, database AS DATABASE_NAME,
-               state AS STATE, state_code AS STATE_CODE, state_message AS STATE_MESSAGE,
-               query_id AS QUERY_ID, {_utc("data_timestamp")} AS DATA_TIMESTAMP,
-               {_utc("refresh_start_time")} AS REFRESH_START_TIME,
-               {_utc("refresh_end_time")} AS REFRESH_END_TIME,
-               {_utc("completion_target")} AS COMPLETION_TARGET,
-               database || '.' || schema || '.' || name AS QUALIFIED_NAME,
-               last_dependency AS LAST_COMPLETED_DEPENDENCY,
-               statistics AS STATISTICS, refresh_action AS REFRESH_ACTION,
-               NULL::VARCHAR AS REINIT_REASON, refresh_trigger AS REFRESH_TRIGGER,
-               target_lag_sec AS TARGET_LAG_SEC,
-               NULL::TIMESTAMP AS GRAPH_HISTORY_VALID_FROM,
-               inputs AS INPUTS_WITH_CHANGED_DATA
-        FROM (SELECT *, rowid AS __ib_pos FROM {HISTORY_TABLE})
-        WHERE {conditions}
-        ORDER BY refresh_start_time DESC, __ib_pos DESC
-        LIMIT {int(limit)}"""
+def _null(kind: str) -> exp.Expression:
+    return exp.cast(exp.Null(), kind)
+
+
+def _outputs() -> list[tuple[str, exp.Expression]]:
+    """(output column, value) of DYNAMIC_TABLE_REFRESH_HISTORY, in order."""
+    return [
+        ("NAME", sql.column("name")),
+        ("SCHEMA_NAME", sql.column("schema")),
+        ("DATABASE_NAME", sql.column("database")),
+        ("STATE", sql.column("state")),
+        ("STATE_CODE", sql.column("state_code")),
+        ("STATE_MESSAGE", sql.column("state_message")),
+        ("QUERY_ID", sql.column("query_id")),
+        ("DATA_TIMESTAMP", _utc("data_timestamp")),
+        ("REFRESH_START_TIME", _utc("refresh_start_time")),
+        ("REFRESH_END_TIME", _utc("refresh_end_time")),
+        ("COMPLETION_TARGET", _utc("completion_target")),
+        ("QUALIFIED_NAME", _qualified_name()),
+        ("LAST_COMPLETED_DEPENDENCY", sql.column("last_dependency")),
+        ("STATISTICS", sql.column("statistics")),
+        ("REFRESH_ACTION", sql.column("refresh_action")),
+        ("REINIT_REASON", _null("VARCHAR")),
+        ("REFRESH_TRIGGER", sql.column("refresh_trigger")),
+        ("TARGET_LAG_SEC", sql.column("target_lag_sec")),
+        ("GRAPH_HISTORY_VALID_FROM", _null("TIMESTAMP")),
+        ("INPUTS_WITH_CHANGED_DATA", sql.column("inputs")),
+    ]
+
+
+def _select(conditions: exp.Expr, limit: int) -> exp.Select:
+    # rowid keeps refreshes that started at the same instant in the order they were recorded.
+    history = exp.select(exp.Star(), exp.alias_(sql.column("rowid"), sql.ident("__ib_pos"))).from_(
+        sql.meta(HISTORY_NAME)
+    )
+    return (
+        exp.select(*[exp.alias_(value, sql.ident(name)) for name, value in _outputs()])
+        .from_(exp.Subquery(this=history))
+        .where(conditions)
+        .order_by(
+            exp.Ordered(this=sql.column("refresh_start_time"), desc=True),
+            exp.Ordered(this=sql.column("__ib_pos"), desc=True),
+        )
+        .limit(exp.Literal.number(int(limit)))
+    )

@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import CatalogObject, Column
 from emulator.core.iceberg_typing import from_query
 from icebridge.sql.identifiers import ObjectName
@@ -97,22 +99,18 @@ def drop_storage(emu: Engine, obj: CatalogObject) -> None:
         store.drop_table(obj.name)
 
 
-def commit_rows(emu: Engine, obj: CatalogObject, rows: pa.Table) -> int:
-    """Make ``rows`` the Iceberg table's content in one commit; the new snapshot id."""
-    store = emu.lake.store
-    paths = [f.path for f in store.scan_files(obj.name)]
+def commit_rows(emu: Engine, obj: CatalogObject, rows: pa.Table) -> int | None:
+    """Make ``rows`` the Iceberg table's content in one write; the new snapshot id (None:
+    the table was and stays empty, nothing committed)."""
     summary = {"icebridge.dynamic-table-version": str(emu.capture.version_for(obj))}
-    if paths:
-        snapshot = store.rewrite(obj.name, remove=paths, add=None, append=rows, summary=summary)
-    else:
-        snapshot = store.append(obj.name, rows, summary=summary)
-    emu.lake.after_write(obj)
-    return snapshot
+    with emu.lake.write(obj, summary=summary) as unit:
+        unit.replace(rows)
+    return unit.snapshot_id
 
 
 def publish(emu: Engine, obj: CatalogObject) -> int | None:
     """Commit the dynamic table's current rows as one snapshot (None: no rows, no commit)."""
-    rows = emu.con.execute(f"SELECT * FROM {obj.relation().sql(dialect='duckdb')}").to_arrow_table()
+    rows = sql.fetch_arrow(emu.con, exp.select(exp.Star()).from_(obj.relation()))
     if rows.num_rows == 0 and not emu.lake.store.scan_files(obj.name):
-        return None
+        return None  # empty and staying empty: no table version taken, no snapshot
     return commit_rows(emu, obj, rows)

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.core.catalog import DYNAMIC_TABLE, TABLE, CatalogObject
+from emulator.core.changes import union_all
 from emulator.core.query import translate_query
-from emulator.core.tables import qident
 from emulator.features.dynamic import changes
 
 if TYPE_CHECKING:
@@ -168,11 +169,11 @@ def _occurrences(tree: exp.Expression, obj: CatalogObject) -> list[exp.Table]:
     return [t for t in tree.find_all(exp.Table) if _is(t, obj)]
 
 
-def _swap(node: exp.Table, sql: str) -> None:
+def _swap(node: exp.Table, query: exp.Expression) -> None:
     alias = node.args.get("alias")
     node.replace(
         exp.Subquery(
-            this=exp.maybe_parse(sql, dialect="duckdb"),
+            this=query,
             alias=alias.copy() if alias is not None else exp.TableAlias(this=node.this.copy()),
         )
     )
@@ -180,7 +181,7 @@ def _swap(node: exp.Table, sql: str) -> None:
 
 def branch_deltas(
     emu: Engine, branch: exp.Select, sources: dict[int, Source]
-) -> list[tuple[str, int]] | None:
+) -> list[tuple[exp.Expression, int]] | None:
     """DuckDB queries (with sign) whose union is the change of ``branch``; None if the
     branch reads something the delta rule cannot handle (then recompute)."""
     tree = translate_query(emu, branch)
@@ -194,35 +195,45 @@ def branch_deltas(
         if match[0].changed and not changes.readable_since(emu, match[0].obj, match[0].since):
             return None
         order.append(match[0])
-    parts: list[tuple[str, int]] = []
+    parts: list[tuple[exp.Expression, int]] = []
     for index, source in enumerate(order):
         if not source.changed:
             continue
-        images = ((1, source.rows.inserted_sql), (-1, source.rows.deleted_sql))
+        images = ((1, source.rows.inserted), (-1, source.rows.deleted))
         for sign, image in images:
             variant = tree.copy()
             for position, other in enumerate(order):
                 (node,) = _occurrences(variant, other.obj)
                 if position < index and other.changed:
-                    _swap(node, other.rows.before_sql())
+                    _swap(node, other.rows.before())
                 elif position == index:
                     _swap(node, image())
-            parts.append((variant.sql(dialect="duckdb"), sign))
+            parts.append((variant, sign))
     return parts
 
 
-def signed(parts: list[tuple[str, int]], columns: list[str]) -> str:
-    """One query: every part's rows renamed to ``columns`` with their sign."""
-    cols = ", ".join(qident(c) for c in columns)
-    selects = [
-        f"SELECT {cols}, {sign} AS {SIGN} FROM ({sql}) AS __ib_d({cols})" for sql, sign in parts
-    ]
-    return " UNION ALL ".join(selects)
-
-
-def matches_keys(keys: str, alias: str, columns: list[str]) -> str:
-    """``EXISTS`` test: the row of ``alias`` has one of the key tuples of ``keys``."""
-    tests = " AND ".join(
-        f"__ib_k.{qident(c)} IS NOT DISTINCT FROM {alias}.{qident(c)}" for c in columns
+def signed_rows(query: exp.Expression, columns: list[str], sign: int) -> exp.Select:
+    """``SELECT <columns>, sign AS __ib_sign FROM (query) AS __ib_d(<columns>)``."""
+    named = exp.TableAlias(this=sql.ident("__ib_d"), columns=[sql.ident(c) for c in columns])
+    return exp.select(*sql.columns(columns), exp.alias_(sql.literal(sign), sql.ident(SIGN))).from_(
+        exp.Subquery(this=query, alias=named)
     )
-    return f"EXISTS (SELECT 1 FROM {keys} AS __ib_k WHERE {tests})"
+
+
+def signed(parts: list[tuple[exp.Expression, int]], columns: list[str]) -> exp.Expression:
+    """One query: every part's rows renamed to ``columns`` with their sign."""
+    return union_all([signed_rows(query, columns, sign) for query, sign in parts])
+
+
+def matches_keys(keys: exp.Expression, alias: str, columns: list[str]) -> exp.Expr:
+    """``EXISTS`` test: the row of ``alias`` has one of the key tuples of the query ``keys``."""
+    tests = [
+        exp.NullSafeEQ(this=sql.column(c, "__ib_k"), expression=sql.column(c, alias))
+        for c in columns
+    ]
+    found = (
+        exp.select(exp.Literal.number(1))
+        .from_(exp.Subquery(this=keys, alias=exp.TableAlias(this=sql.ident("__ib_k"))))
+        .where(exp.and_(*tests))
+    )
+    return exp.Exists(this=found)

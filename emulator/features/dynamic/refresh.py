@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import DYNAMIC_TABLE, VIEW, CatalogObject
+from emulator.core.changes import union_all
 from emulator.core.dynamic_spec import DynamicSpec, load, save_spec, spec_of
 from emulator.core.query import translate_query
 from emulator.core.resolve import written_parts
-from emulator.core.tables import qident
 from emulator.features.dynamic import changes, incremental
 from emulator.features.dynamic.history import record
 from emulator.features.dynamic.writer import NET, RefreshWriter, writer_for
@@ -88,34 +89,46 @@ def inputs(emu: Engine, query: exp.Expr, home: ObjectName) -> list[CatalogObject
 
 
 def _apply(
-    writer: RefreshWriter, emu: Engine, delta_sql: str, columns: list[str]
+    writer: RefreshWriter, emu: Engine, delta: exp.Expression, columns: list[str]
 ) -> tuple[int, int]:
-    """Net the signed rows of ``delta_sql`` per distinct row and let ``writer`` apply them."""
-    cols = ", ".join(qident(c) for c in columns)
-    emu.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {NET} AS SELECT {cols}, "
-        f"sum({incremental.SIGN})::BIGINT AS __ib_n FROM ({delta_sql}) "
-        f"GROUP BY ALL HAVING sum({incremental.SIGN}) <> 0"
+    """Net the signed rows of ``delta`` per distinct row and let ``writer`` apply them."""
+    total = exp.Sum(this=sql.column(incremental.SIGN))
+    net = (
+        exp.select(
+            *sql.columns(columns),
+            exp.alias_(exp.cast(total, exp.DataType.Type.BIGINT), sql.ident("__ib_n")),
+        )
+        .from_(exp.Subquery(this=delta))
+        .group_by(exp.Var(this="ALL"))
+        .having(exp.NEQ(this=total.copy(), expression=exp.Literal.number(0)))
     )
+    sql.run(emu.con, sql.create_temp(NET, net))
     try:
         return writer.apply_net(NET)
     finally:
-        emu.con.execute(f"DROP TABLE IF EXISTS {NET}")
+        sql.run(emu.con, sql.drop(NET))
+
+
+def _current_rows(view: exp.Table, columns: list[str], where: exp.Expr | None = None) -> exp.Select:
+    """``SELECT <columns>, -1 FROM <the table's rows> AS __ib_t [WHERE …]``."""
+    current = view.copy()
+    current.set("alias", exp.TableAlias(this=sql.ident("__ib_t")))
+    select = exp.select(*sql.columns(columns), sql.literal(-1)).from_(current)
+    return select.where(where) if where is not None else select
 
 
 def _incremental(
     emu: Engine,
     writer: RefreshWriter,
     query: exp.Expression,
-    query_sql: str,
+    translated: exp.Expression,
     columns: list[str],
     sources: dict[int, incremental.Source],
 ) -> tuple[int, int]:
-    cols = ", ".join(qident(c) for c in columns)
     view = writer.current()
     plan = incremental.plan_for(query)
     if plan.kind == "delta":
-        parts: list[tuple[str, int]] = []
+        parts: list[tuple[exp.Expression, int]] = []
         for branch in incremental.union_all_branches(query) or []:
             found = incremental.branch_deltas(emu, branch, sources)
             if found is None:
@@ -132,19 +145,21 @@ def _incremental(
                 return 0, 0
             names = [columns[p] for p in plan.keys]
             keys = (
-                f"(SELECT DISTINCT {', '.join(qident(n) for n in names)} "
-                f"FROM ({incremental.signed(key_parts, names)}))"
+                exp.select(*sql.columns(names))
+                .distinct()
+                .from_(exp.Subquery(this=incremental.signed(key_parts, names)))
             )
             fresh = incremental.matches_keys(keys, "__ib_d", names)
-            stale = incremental.matches_keys(keys, "__ib_t", names)
-            delta = (
-                f"SELECT {cols}, 1 AS {incremental.SIGN} FROM ({query_sql}) AS __ib_d({cols}) "
-                f"WHERE {fresh} UNION ALL SELECT {cols}, -1 FROM {view} AS __ib_t WHERE {stale}"
+            stale = incremental.matches_keys(keys.copy(), "__ib_t", names)
+            delta = union_all(
+                [
+                    incremental.signed_rows(translated, columns, 1).where(fresh),
+                    _current_rows(view, columns, stale),
+                ]
             )
             return _apply(writer, emu, delta, columns)
-    delta = (
-        f"SELECT {cols}, 1 AS {incremental.SIGN} FROM ({query_sql}) AS __ib_d({cols}) "
-        f"UNION ALL SELECT {cols}, -1 FROM {view}"
+    delta = union_all(
+        [incremental.signed_rows(translated, columns, 1), _current_rows(view, columns)]
     )
     return _apply(writer, emu, delta, columns)
 
@@ -165,10 +180,10 @@ def refresh_one(emu: Engine, object_id: int, trigger: str) -> Outcome:
         return Outcome(obj.name, "SUCCEEDED", "NO_DATA", query_id=query_id)
     columns = [c.name for c in emu.catalog.columns(obj.id)]
     writer = writer_for(emu, obj, spec)
-    query_sql = translate_query(emu, query).sql(dialect="duckdb")
+    translated = translate_query(emu, query)
     reinit = spec.initialized and set(versions) != set(spec.versions)
     if spec.refresh_mode == "FULL" or not spec.initialized or reinit:
-        inserted, deleted = writer.replace_all(query_sql)
+        inserted, deleted = writer.replace_all(translated)
         action = "REINITIALIZE" if reinit else spec.refresh_mode
     else:
         sources = {}
@@ -176,7 +191,7 @@ def refresh_one(emu: Engine, object_id: int, trigger: str) -> Outcome:
             since = spec.versions[str(o.id)]
             sources[o.id] = incremental.Source(o, since, changes.ChangedRows(emu, o, since))
         try:
-            inserted, deleted = _incremental(emu, writer, query, query_sql, columns, sources)
+            inserted, deleted = _incremental(emu, writer, query, translated, columns, sources)
         finally:
             for source in sources.values():
                 source.rows.close()

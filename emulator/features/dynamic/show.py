@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.core.catalog import DYNAMIC_TABLE
 from emulator.core.dynamic_spec import spec_of
 from emulator.core.engine import Outcome
@@ -63,8 +64,8 @@ def show_dynamic_tables(emu: Engine, objects: list[Any], like: Any) -> Outcome:
         if obj.kind != DYNAMIC_TABLE or not like(obj.name.name):
             continue
         spec = spec_of(obj)
-        count = emu.con.execute(f"SELECT count(*) FROM {obj.base().sql(dialect='duckdb')}")
-        row = count.fetchone()
+        count = exp.select(exp.Count(this=exp.Star())).from_(obj.base())
+        row = sql.run(emu.con, count).fetchone()
         rows.append(
             {
                 "created_on": obj.created_on,

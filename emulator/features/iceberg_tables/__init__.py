@@ -1,6 +1,7 @@
 """Snowflake-managed Iceberg tables in the SQL session (DDL, DML, reads, exactly-once).
 
-The session owns one :class:`~emulator.core.lake.IcebergTables`, which opens
-the :class:`~emulator.iceberg.IcebergStore` on first use (PyIceberg is imported lazily).
-See docs/fidelity/iceberg_tables.md for what is reproduced and what differs.
+The engine's :class:`~emulator.core.lake.Lake` opens the
+:class:`~emulator.iceberg.IcebergStore` on first use (PyIceberg is imported lazily); every
+write goes through one write unit (``lake.write``). See docs/fidelity/iceberg_tables.md for
+what is reproduced and what differs.
 """

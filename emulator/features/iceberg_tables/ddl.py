@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject, Column
 from emulator.core.create_target import create_target
 from emulator.core.engine import SUCCESS, Handler, Outcome, status
@@ -53,7 +54,7 @@ _HANDLED = {
 _TRANSFORMS = {exp.Year: "year", exp.Month: "month", exp.Day: "day", exp.Hour: "hour"}
 
 
-def run_create_iceberg(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+def run_create_iceberg(emu: Engine, node: exp.Expression, sql_text: str) -> Outcome:
     """CREATE [OR REPLACE] ICEBERG TABLE [IF NOT EXISTS] … [AS query]."""
     assert isinstance(node, CreateIcebergTable)
     name = emu.resolver.object_name(node.table, "CREATE ICEBERG TABLE")
@@ -67,9 +68,9 @@ def run_create_iceberg(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     existing = found.existing
     version = node.iceberg_version or 2
     typed, keys = _declared_columns(node, version)
-    duck_query: str | None = None
+    duck_query: exp.Expression | None = None
     if node.query is not None:
-        duck_query = translate_query(emu, node.args["expression"]).sql(dialect="duckdb")
+        duck_query = translate_query(emu, node.args["expression"])
         described = query_columns(emu, duck_query)
         if not typed:
             typed = [from_query(c.name, c.data_type, version) for c in described]
@@ -105,10 +106,11 @@ def run_create_iceberg(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     )
     obj = _add_object(emu, node, name, duck_schema, columns)
     if duck_query is not None:
-        rows = emu.con.execute(duck_query).to_arrow_table()
+        rows = sql.fetch_arrow(emu.con, duck_query)
         rows = rows.rename_columns([c.name for c in columns])
         if rows.num_rows:
-            store.append(name, rows, summary=offsets_summary(emu, obj))
+            with emu.lake.write(obj, summary=offsets_summary(emu, obj)) as unit:
+                unit.append(rows)
     return status(f"Table {name.name} successfully created.")
 
 
@@ -303,7 +305,7 @@ def run_alter_iceberg(emu: Engine, node: exp.Alter) -> Outcome:
 def routed_drop(native: Handler) -> Handler:
     """DROP [ICEBERG] TABLE: the Iceberg path for an Iceberg table, else ``native``."""
 
-    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    def run(emu: Engine, node: exp.Expression, sql_text: str) -> Outcome:
         assert isinstance(node, exp.Drop)
         target = (node.args.get("tables") or [node.this])[0]
         iceberg = find_iceberg(emu, target)
@@ -314,7 +316,7 @@ def routed_drop(native: Handler) -> Handler:
                 name = written_parts(target)[-1]
                 return status(f"Drop statement executed successfully ({name} already dropped).")
             emu.resolver.require(target, "DROP ICEBERG TABLE", (ICEBERG_TABLE,), label="Table")
-        return native(emu, node, sql)
+        return native(emu, node, sql_text)
 
     return run
 
@@ -322,10 +324,10 @@ def routed_drop(native: Handler) -> Handler:
 def routed_alter(native: Handler) -> Handler:
     """ALTER [ICEBERG] TABLE: the Iceberg path for an Iceberg table, else ``native``."""
 
-    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    def run(emu: Engine, node: exp.Expression, sql_text: str) -> Outcome:
         assert isinstance(node, exp.Alter)
         if node.args.get("iceberg") or find_iceberg(emu, node.this) is not None:
             return run_alter_iceberg(emu, node)
-        return native(emu, node, sql)
+        return native(emu, node, sql_text)
 
     return run

@@ -6,34 +6,38 @@ exactly those of native tables:
 
 1. find the data files that can hold affected rows: the files with rows matching the
    WHERE of an UPDATE / DELETE without FROM / USING, or joining the MERGE source on its ON
-   condition; INSERT touches no file;
+   condition (a probe over those files with their path column); INSERT touches no file;
 2. copy those files' rows into a temporary table with a row id and their file path (and a
    second copy to compare with);
-3. run the native handler with that table as the write target;
-4. rewrite the files whose rows were deleted or changed and append the inserted rows in
-   ONE Iceberg commit (copy-on-write, as Snowflake-managed v2 tables do:
+3. run the native handler on a copy of the statement whose target names that table as its
+   stand-in (``WRITE_TARGET`` on the target's node, read by ``Resolver.write_target``);
+4. in ONE write unit (``lake.write``: one snapshot on a clean exit), remove the files whose
+   rows were deleted or changed, add back their surviving and changed rows, and append the
+   inserted rows (copy-on-write, as Snowflake-managed v2 tables do:
    https://docs.snowflake.com/en/user-guide/tables-iceberg-manage). Untouched files stay.
 
 Any error before the commit leaves the table unchanged (the DuckDB transaction rolls back,
-written Parquet files stay as orphans, as in Snowflake). The commit's snapshot summary
-records the stream offsets the statement consumes (:mod:`.exactly_once`).
+the write unit commits nothing). The commit's snapshot summary records the stream offsets
+the statement consumes (:mod:`.exactly_once`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import ICEBERG_TABLE, ROW_ID, TABLE, CatalogObject
 from emulator.core.engine import SUCCESS, Handler, Outcome, status
 from emulator.core.query import translate_query
-from emulator.core.resolve import stored
-from emulator.features.iceberg_tables.exactly_once import fault, offsets_summary
-from emulator.features.iceberg_tables.session import iceberg_session
+from emulator.core.resolve import WRITE_TARGET, stored
+from emulator.features.iceberg_tables.exactly_once import offsets_summary
 from emulator.translate.relations import SCRATCH_PREFIX
 from icebridge.errors import SqlError
 
@@ -43,31 +47,38 @@ if TYPE_CHECKING:
 FILE = "__ib_file"
 WORK = "__ib_ice_work"
 ORIG = "__ib_ice_orig"
-SOURCE = SCRATCH_PREFIX + "ice_source"  # left alone by the Snowflake translation
+# Scratch relations are left alone by the Snowflake translation.
+SOURCE = SCRATCH_PREFIX + "ice_source"
+PROBE = SCRATCH_PREFIX + "ice_probe"
 
 
 def routed(native: Handler) -> Handler:
     """``native`` for native tables; the Iceberg path when the DML target is Iceberg."""
 
-    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    def run(emu: Engine, node: exp.Expression, sql_text: str) -> Outcome:
         obj = iceberg_target(emu, node)
         if obj is None:
-            return native(emu, node, sql)
-        return run_iceberg_dml(emu, obj, node, sql, native)
+            return native(emu, node, sql_text)
+        return run_iceberg_dml(emu, obj, node, sql_text, native)
 
     return run
 
 
-def iceberg_target(emu: Engine, node: exp.Expression) -> CatalogObject | None:
-    """The Iceberg table a DML statement writes, or None."""
-    table: exp.Expression | None
+def _target_table(node: exp.Expression) -> exp.Table | None:
+    """The table a DML statement writes (the first one of a TRUNCATE), or None."""
     if isinstance(node, exp.TruncateTable):
         table = node.expressions[0] if node.expressions else None
     else:
         table = node.this
         if isinstance(table, exp.Schema):
             table = table.this
-    if not isinstance(table, exp.Table):
+    return table if isinstance(table, exp.Table) else None
+
+
+def iceberg_target(emu: Engine, node: exp.Expression) -> CatalogObject | None:
+    """The Iceberg table a DML statement writes, or None."""
+    table = _target_table(node)
+    if table is None:
         return None
     try:
         obj = emu.catalog.find(emu.resolver.object_name(table, "DML"))
@@ -76,15 +87,10 @@ def iceberg_target(emu: Engine, node: exp.Expression) -> CatalogObject | None:
     return obj if obj is not None and obj.kind == ICEBERG_TABLE else None
 
 
-def _q(name: str) -> str:
-    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
-
-
 def run_iceberg_dml(
-    emu: Engine, obj: CatalogObject, node: exp.Expression, sql: str, native: Handler
+    emu: Engine, obj: CatalogObject, node: exp.Expression, sql_text: str, native: Handler
 ) -> Outcome:
     """Run one DML statement on the Iceberg table ``obj`` as one Iceberg commit."""
-    iceberg_session(emu).committed = False
     if emu.in_transaction:
         raise errors.unsupported(
             f"DML on Iceberg table {obj.name.sql()} inside an explicit transaction "
@@ -94,33 +100,47 @@ def run_iceberg_dml(
         return _truncate(emu, obj)
     store = emu.lake.store
     files = store.scan_files(obj.name)
-    if isinstance(node, exp.Merge) and files:
-        node = _materialise_source(emu, node)  # read once: by the file probe and the MERGE
-    candidates = _candidates(emu, obj, node, [f.path for f in files])
-    columns = [c.name for c in emu.catalog.columns(obj.id)]
-    rel = store.file_relation(obj.name, candidates, filename=FILE).sql(dialect="duckdb")
-    emu.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {WORK} AS SELECT "
-        f"(row_number() OVER ())::BIGINT AS {_q(ROW_ID)}, * FROM {rel} AS __ib_src"
-    )
     try:
+        if isinstance(node, exp.Merge) and files:
+            node = _materialise_source(emu, node)  # read once: by the file probe and the MERGE
+        candidates = _candidates(emu, obj, node, [f.path for f in files])
+        columns = [c.name for c in emu.catalog.columns(obj.id)]
+        rel = store.file_relation(obj.name, candidates, filename=FILE)
+        rel.set("alias", exp.TableAlias(this=sql.ident("__ib_src")))
+        row_id = exp.cast(exp.Window(this=exp.RowNumber()), exp.DataType.Type.BIGINT)
+        numbered = exp.select(exp.alias_(row_id, sql.ident(ROW_ID)), exp.Star()).from_(rel)
+        sql.run(emu.con, sql.create_temp(WORK, numbered))
         if candidates:
-            emu.con.execute(f"CREATE OR REPLACE TEMP TABLE {ORIG} AS SELECT * FROM {WORK}")
+            sql.run(emu.con, sql.create_temp(ORIG, exp.select(exp.Star()).from_(sql.table(WORK))))
         work = dataclasses.replace(
             obj, kind=TABLE, duck_schema="temp", base_name=WORK, change_tracking=False
         )
-        emu.resolver.write_overrides[obj.id] = work
-        try:
-            outcome = native(emu, node, sql)
-        finally:
-            emu.resolver.write_overrides.pop(obj.id, None)
+        outcome = native(emu, _aimed_at(node, work), sql_text)
         overwrite = isinstance(node, exp.Insert) and bool(node.args.get("overwrite"))
         changed = _changed_files(emu, columns) if candidates else []
-        _commit(emu, obj, columns, changed, [f.path for f in files] if overwrite else None)
+        with emu.lake.write(obj, summary=offsets_summary(emu, obj)) as unit:
+            if overwrite:
+                unit.truncate()
+            elif changed:
+                unit.remove(changed)
+                unit.append(_rows(emu, columns, _in_files(changed)))
+            unit.append(_rows(emu, columns, exp.Is(this=sql.column(FILE), expression=exp.null())))
     finally:
-        for table in (WORK, ORIG, _q(SOURCE)):
-            emu.con.execute(f"DROP TABLE IF EXISTS {table}")
+        # An aborted DuckDB transaction drops them anyway: keep the statement's own error.
+        with contextlib.suppress(duckdb.Error):
+            for name in (WORK, ORIG, SOURCE):
+                sql.run(emu.con, sql.drop(name))
+            sql.run(emu.con, sql.drop(PROBE, view=True))
     return outcome
+
+
+def _aimed_at(node: exp.Expression, work: CatalogObject) -> exp.Expression:
+    """A copy of the statement that writes ``work`` (the working copy) instead of its target."""
+    out = node.copy()
+    table = _target_table(out)
+    assert table is not None
+    table.meta[WRITE_TARGET] = work
+    return out
 
 
 def _materialise_source(emu: Engine, node: exp.Merge) -> exp.Merge:
@@ -134,9 +154,9 @@ def _materialise_source(emu: Engine, node: exp.Merge) -> exp.Merge:
             return node
         alias = exp.TableAlias(this=using.this.copy())
     query = translate_query(emu, exp.select(exp.Star()).from_(using.copy()))
-    emu.con.execute(f"CREATE OR REPLACE TEMP TABLE {_q(SOURCE)} AS {query.sql(dialect='duckdb')}")
+    sql.run(emu.con, sql.create_temp(SOURCE, query))
     out = node.copy()
-    out.set("using", exp.Table(this=exp.to_identifier(SOURCE, quoted=True), alias=alias.copy()))
+    out.set("using", exp.Table(this=sql.ident(SOURCE), alias=alias.copy()))
     return out
 
 
@@ -149,7 +169,9 @@ def _candidates(
     probe: exp.Select | None = None
     target = node.this
     assert isinstance(target, exp.Table)
-    file_col = exp.column(exp.to_identifier(FILE, quoted=True), table=_alias_of(target))
+    file_col = exp.column(sql.ident(FILE), table=_alias_of(target))
+    # The probe reads the files with their path column under the target's alias.
+    files = exp.Table(this=sql.ident(PROBE), alias=exp.TableAlias(this=_alias_of(target)))
     if isinstance(node, exp.Update | exp.Delete):
         where = node.args.get("where")
         if (
@@ -159,7 +181,7 @@ def _candidates(
             or node.args.get("using")
         ):
             return paths
-        probe = exp.select(file_col).distinct().from_(target.copy()).where(where.this.copy())
+        probe = exp.select(file_col).distinct().from_(files).where(where.this.copy())
     elif isinstance(node, exp.Merge):
         using = node.args.get("using")
         on = node.args.get("on")
@@ -171,20 +193,14 @@ def _candidates(
         probe = (
             exp.select(file_col)
             .distinct()
-            .from_(target.copy())
+            .from_(files)
             .join(using.copy(), on=on.copy(), join_type="INNER")
         )
     if probe is None:
         return paths
-    store = emu.lake.store
-    iceberg_session(emu).read_overrides[obj.id] = store.file_relation(
-        obj.name, paths, filename=FILE
-    )
-    try:
-        duck = emu.translate(probe).sql(dialect="duckdb")
-    finally:
-        iceberg_session(emu).read_overrides.pop(obj.id, None)
-    return sorted(str(r[0]) for r in emu.con.execute(duck).fetchall())
+    rel = emu.lake.store.file_relation(obj.name, paths, filename=FILE)
+    sql.run(emu.con, sql.create_temp(PROBE, rel.this, view=True))
+    return sorted(str(r[0]) for r in sql.run(emu.con, emu.translate(probe)).fetchall())
 
 
 def _prune_by_key_bounds(
@@ -213,12 +229,8 @@ def _prune_by_key_bounds(
         key, source_key = by_table.get(target_alias), by_table.get(source_alias)
         if key is None or source_key is None or key not in columns:
             continue
-        values = [
-            r[0]
-            for r in emu.con.execute(
-                f"SELECT DISTINCT {_q(source_key)} FROM {_q(SOURCE)}"
-            ).fetchall()
-        ]
+        keys = exp.select(sql.column(source_key)).distinct().from_(sql.table(SOURCE))
+        values = [r[0] for r in sql.run(emu.con, keys).fetchall()]
         files = [f for f in emu.lake.store.scan_files(obj.name) if f.path in set(paths)]
         try:
             return [f.path for f in prune_files(files, key, values)]
@@ -244,57 +256,37 @@ def _alias_of(table: exp.Table) -> exp.Identifier:
 
 def _changed_files(emu: Engine, columns: list[str]) -> list[str]:
     """Files with a row deleted or changed by the statement (compared to the copy)."""
-    rid, file = _q(ROW_ID), _q(FILE)
-    differs = " OR ".join(f"w.{_q(c)} IS DISTINCT FROM o.{_q(c)}" for c in columns)
-    rows = emu.con.execute(
-        f"SELECT DISTINCT o.{file} FROM {ORIG} o LEFT JOIN {WORK} w "
-        f"ON w.{rid} = o.{rid} AND w.{file} = o.{file} "
-        f"WHERE w.{rid} IS NULL OR {differs}"
-    ).fetchall()
-    return sorted(str(r[0]) for r in rows)
+    same_row = exp.and_(
+        exp.EQ(this=sql.column(ROW_ID, "w"), expression=sql.column(ROW_ID, "o")),
+        exp.EQ(this=sql.column(FILE, "w"), expression=sql.column(FILE, "o")),
+    )
+    gone = exp.Is(this=sql.column(ROW_ID, "w"), expression=exp.null())
+    differs = [
+        exp.NullSafeNEQ(this=sql.column(c, "w"), expression=sql.column(c, "o")) for c in columns
+    ]
+    query = (
+        exp.select(sql.column(FILE, "o"))
+        .distinct()
+        .from_(sql.table(ORIG, alias="o"))
+        .join(sql.table(WORK, alias="w"), on=same_row, join_type="LEFT")
+        .where(exp.or_(gone, *differs))
+    )
+    return sorted(str(r[0]) for r in sql.run(emu.con, query).fetchall())
 
 
-def _rows(emu: Engine, columns: list[str], where: str) -> pa.Table:
-    cols = ", ".join(_q(c) for c in columns)
-    return emu.con.execute(f"SELECT {cols} FROM {WORK} WHERE {where}").to_arrow_table()
+def _in_files(paths: list[str]) -> exp.Expression:
+    """``__ib_file IN ('<path>', …)``: the rows of those data files."""
+    return exp.In(this=sql.column(FILE), expressions=[sql.literal(p) for p in paths])
 
 
-def _commit(
-    emu: Engine,
-    obj: CatalogObject,
-    columns: list[str],
-    changed: list[str],
-    remove_all: list[str] | None,
-) -> None:
-    store = emu.lake.store
-    new = _rows(emu, columns, f"{_q(FILE)} IS NULL")
-    remove = remove_all if remove_all is not None else changed
-    if not remove and new.num_rows == 0:
-        return  # nothing changed: no snapshot
-    kept: pa.Table | None = None
-    if changed and remove_all is None:
-        emu.con.register("__ib_changed", pa.table({"path": pa.array(changed, pa.string())}))
-        try:
-            kept = _rows(emu, columns, f"{_q(FILE)} IN (SELECT path FROM __ib_changed)")
-        finally:
-            emu.con.unregister("__ib_changed")
-    summary = offsets_summary(emu, obj)
-    fault("before_iceberg_commit")
-    if remove:
-        store.rewrite(obj.name, remove=remove, add=kept, append=new, summary=summary)
-    else:
-        store.append(obj.name, new, summary=summary)
-    iceberg_session(emu).committed = True
-    fault("after_iceberg_commit")
-    emu.lake.after_write(obj)
+def _rows(emu: Engine, columns: list[str], where: exp.Expression) -> pa.Table:
+    """The working copy's rows matching ``where``, with the table's columns."""
+    query = exp.select(*sql.columns(columns)).from_(sql.table(WORK)).where(where)
+    return sql.fetch_arrow(emu.con, query)
 
 
 def _truncate(emu: Engine, obj: CatalogObject) -> Outcome:
-    store = emu.lake.store
-    if store.scan_files(obj.name):
-        fault("before_iceberg_commit")
-        store.truncate(obj.name, summary=offsets_summary(emu, obj))
-        iceberg_session(emu).committed = True
-        fault("after_iceberg_commit")
-        emu.lake.after_write(obj)
+    if emu.lake.store.scan_files(obj.name):
+        with emu.lake.write(obj, summary=offsets_summary(emu, obj)) as unit:
+            unit.truncate()
     return status(SUCCESS)

@@ -12,14 +12,13 @@ retained snapshots and moves every stream still behind them forward, so re-runni
 load consumes only what is new. A crash before 1 leaves nothing to repair (orphan Parquet
 files at most, as after a failed Snowflake DML).
 
-Fault points for tests: with the environment variable ``ICEBRIDGE_FAULT`` set to one of
-:data:`FAULT_POINTS`, the process exits at once (``os._exit``) at that step.
+Crash tests stop the process at these steps through the lake's test hooks
+(:class:`emulator.core.lake.CommitHooks`); nothing here simulates failures.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING
 
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
@@ -31,16 +30,6 @@ if TYPE_CHECKING:
 OFFSETS = "icebridge.stream-offsets"
 #: The emulator table version a snapshot was written at (streams map versions to snapshots).
 TABLE_VERSION = "icebridge.table-version"
-FAULT_ENV = "ICEBRIDGE_FAULT"
-FAULT_POINTS = ("before_iceberg_commit", "after_iceberg_commit", "after_offset_update")
-#: Exit status of a process stopped at a fault point.
-FAULT_EXIT = 97
-
-
-def fault(point: str) -> None:
-    """Exit the process when ``ICEBRIDGE_FAULT`` names ``point`` (crash simulation)."""
-    if os.environ.get(FAULT_ENV) == point:
-        os._exit(FAULT_EXIT)
 
 
 def offsets_summary(emu: Engine, obj: CatalogObject) -> dict[str, str]:
@@ -77,8 +66,7 @@ def repair(emu: Engine) -> int:
     if not tables:
         return 0
     moved = 0
-    emu.con.execute("BEGIN")
-    try:
+    with emu.transactions.unit():
         for obj in tables:
             store = emu.lake.store
             if not store.exists(obj.name):
@@ -93,8 +81,4 @@ def repair(emu: Engine) -> int:
                 if stream is not None and stream.offset < offset:
                     objects.save_offset(emu, stream, offset, consumed_at=emu.now)
                     moved += 1
-    except BaseException:
-        emu.con.execute("ROLLBACK")
-        raise
-    emu.con.execute("COMMIT")
     return moved

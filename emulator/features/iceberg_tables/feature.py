@@ -10,10 +10,9 @@ from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
 from emulator.core.registry import Kind
 from emulator.features.iceberg_tables import ddl, show
 from emulator.features.iceberg_tables.dml import routed
-from emulator.features.iceberg_tables.exactly_once import fault, repair
+from emulator.features.iceberg_tables.exactly_once import repair
 from emulator.features.iceberg_tables.functions import rewrite_iceberg_functions
 from emulator.features.iceberg_tables.reads import relation
-from emulator.features.iceberg_tables.session import IcebergSession
 from emulator.features.iceberg_tables.streams_source import IcebergSource
 from icebridge.sql.nodes_table import CreateIcebergTable
 
@@ -26,18 +25,12 @@ _DML = (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.TruncateTable)
 def install(engine: Engine) -> None:
     """Register the Iceberg-tables feature with ``engine``."""
     registry = engine.registry
-    session = IcebergSession()
-    registry.provide(IcebergSession, session)
-
-    def after_commit() -> None:
-        if session.committed:
-            session.committed = False
-            fault("after_offset_update")
 
     def read(obj: CatalogObject, table: exp.Table) -> exp.Expression:
         return relation(engine, obj, table)
 
-    registry.commit_hooks.append(after_commit)
+    # The DuckDB commit after a statement's Iceberg writes: the lake's test hooks see it.
+    registry.commit_hooks.append(engine.lake.hooks.statement_committed)
     registry.relations[ICEBERG_TABLE] = read
     registry.change_sources[ICEBERG_TABLE] = lambda obj: IcebergSource(engine, obj)
     registry.rewriters.append(rewrite_iceberg_functions)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import CatalogObject
 from emulator.core.points import point_instant
-from emulator.features.iceberg_tables.session import iceberg_session
 from emulator.translate.relations import SCRATCH_PREFIX
 
 if TYPE_CHECKING:
@@ -27,13 +27,9 @@ def relation(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expressio
     """The DuckDB relation for a reference to the Iceberg table ``obj``."""
     if table.args.get("changes"):
         raise errors.unsupported(f"CHANGES on Iceberg table {obj.name.sql()}")
-    override = iceberg_session(emu).read_overrides.get(obj.id)
     store = emu.lake.store
     point = table.args.get("when")
-    if override is not None and point is None:
-        rel: exp.Expression = override
-        key = "work"
-    elif isinstance(point, exp.HistoricalData):
+    if isinstance(point, exp.HistoricalData):
         snapshot = snapshot_at_point(emu, obj, point)
         if snapshot is None:  # the table existed but had no rows yet
             rel = store.file_relation(obj.name, [])
@@ -45,14 +41,10 @@ def relation(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expressio
         key = "current"
     # A temporary view keeps the DuckDB relation opaque to the Snowflake translation.
     view = f"{SCRATCH_PREFIX}ice_{obj.id}_{key}"
-    name = exp.to_identifier(view, quoted=True)
-    body = rel.this if isinstance(rel, exp.Subquery) else rel
-    emu.con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name.sql(dialect='duckdb')} AS {body.sql(dialect='duckdb')}"
-    )
+    sql.run(emu.con, sql.create_temp(view, rel.this, view=True))
     alias = table.args.get("alias")
     return exp.Table(
-        this=name,
+        this=sql.ident(view),
         alias=alias.copy()
         if alias is not None
         else exp.TableAlias(this=exp.to_identifier(table.name)),

@@ -21,13 +21,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import CatalogObject
-from emulator.core.changes import ACTION, ISUPDATE, ROW_ID_COLUMN, q
+from emulator.core.changes import metadata, with_ctes
 from emulator.features.iceberg_tables.exactly_once import TABLE_VERSION
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
+
+#: Occurrence of a row among identical ones; whether a key is paired with the other side.
+_N = "__ib_n"
+_PAIRED = "__ib_p"
 
 
 class IcebergSource:
@@ -38,8 +45,7 @@ class IcebergSource:
         self.obj = obj
         self.store = emu.lake.store
         self.columns = [c.name for c in emu.catalog.columns(obj.id)]
-        schema = self.store._table(obj.name).schema()
-        self.keys = sorted(schema.identifier_field_names())
+        self.keys = self.store.identifier_fields(obj.name)
 
     def current_version(self) -> int:
         written = self.emu.capture.version_in_transaction(self.obj)
@@ -63,19 +69,48 @@ class IcebergSource:
     def has_changes(self, start: int, end: int, *, append_only: bool) -> bool:
         return end > start  # versions move only with writes (false positives allowed)
 
-    def _relation(self, paths: list[str]) -> str:
+    def _relation(self, paths: list[str]) -> exp.Select:
+        """The rows of some data files, with the table's columns."""
         rel = self.store.file_relation(self.obj.name, paths)
-        cols = ", ".join(q(c) for c in self.columns)
-        return f"SELECT {cols} FROM {rel.sql(dialect='duckdb')} AS __ib_f"
+        rel.set("alias", exp.TableAlias(this=sql.ident("__ib_f")))
+        return exp.select(*sql.columns(self.columns)).from_(rel)
 
-    def _row_id(self, alias: str) -> str:
+    def _row_id(self, alias: str) -> exp.Expression:
+        """METADATA$ROW_ID: a hash of the key, or of the row and its occurrence."""
         if self.keys:
-            key = ", ".join(f"{alias}.{q(k)}" for k in self.keys)
-            return f"md5(hash({key})::VARCHAR)"
-        row = ", ".join(f"{alias}.{q(c)}" for c in self.columns)
-        return f"md5(hash({row}, {alias}.__ib_n)::VARCHAR)"
+            hashed = sql.columns(self.keys, alias)
+        else:
+            hashed = [*sql.columns(self.columns, alias), sql.column(_N, alias)]
+        digest = exp.Anonymous(this="hash", expressions=hashed)
+        return exp.MD5(this=exp.cast(digest, exp.DataType.Type.VARCHAR))
 
-    def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
+    def _out(self, alias: str, action: str, isupdate: bool | exp.Expression) -> exp.Select:
+        return exp.select(
+            *sql.columns(self.columns, alias), *metadata(action, isupdate, self._row_id(alias))
+        )
+
+    def _paired(self, alias: str, other: str) -> exp.Select:
+        """``SELECT … FROM alias LEFT JOIN (its keys in other) AS p``: pairs are updates."""
+        keys = exp.select(*sql.columns(self.keys), exp.alias_(exp.true(), sql.ident(_PAIRED)))
+        on = exp.and_(
+            *[
+                exp.NullSafeEQ(this=sql.column(k, alias), expression=sql.column(k, "p"))
+                for k in self.keys
+            ]
+        )
+        isupdate = exp.Coalesce(this=sql.column(_PAIRED, "p"), expressions=[exp.false()])
+        action = "INSERT" if alias == "i" else "DELETE"
+        return (
+            self._out(alias, action, isupdate)
+            .from_(sql.table(alias))
+            .join(
+                keys.distinct().from_(sql.table(other)).subquery(sql.ident("p")),
+                on=on,
+                join_type="LEFT",
+            )
+        )
+
+    def delta_sql(self, start: int, end: int, *, append_only: bool) -> exp.Expression:
         before = self.snapshot_for(start) if start >= 0 else None
         after = self.snapshot_for(end)
         added, removed = (
@@ -83,48 +118,37 @@ class IcebergSource:
             if after is None or before == after
             else (self.store.changed_files(self.obj.name, before, after))
         )
-        cols = ", ".join(q(c) for c in self.columns)
-        ins = f"({self._relation([f.path for f in added])} EXCEPT ALL " + (
-            f"{self._relation([f.path for f in removed])})"
-        )
-        dels = f"({self._relation([f.path for f in removed])} EXCEPT ALL " + (
-            f"{self._relation([f.path for f in added])})"
-        )
-        numbered = f"row_number() OVER (PARTITION BY {cols}) AS __ib_n"
-        head = (
-            f"WITH i AS (SELECT *, {numbered} FROM {ins}), d AS (SELECT *, {numbered} FROM {dels})"
+        new = self._relation([f.path for f in added])
+        old = self._relation([f.path for f in removed])
+        numbered = exp.alias_(
+            exp.Window(this=exp.RowNumber(), partition_by=sql.columns(self.columns)),
+            sql.ident(_N),
         )
 
-        def out(alias: str, action: str, isupdate: str) -> str:
-            picked = ", ".join(f"{alias}.{q(c)}" for c in self.columns)
-            return (
-                f"SELECT {picked}, '{action}' AS {q(ACTION)}, {isupdate} AS {q(ISUPDATE)}, "
-                f"{self._row_id(alias)} AS {q(ROW_ID_COLUMN)}"
-            )
+        def numbered_rows(rows: exp.Query) -> exp.Select:
+            return exp.select(exp.Star(), numbered.copy()).from_(rows.subquery(sql.ident("r")))
 
+        # Copy-on-write: the rows changed are the added files' minus the removed files'.
+        ctes = [
+            ("i", numbered_rows(exp.except_(new.copy(), old.copy(), distinct=False))),
+            ("d", numbered_rows(exp.except_(old, new, distinct=False))),
+        ]
+        body: exp.Select | exp.Union
         if not self.keys:
-            inserts = f"{out('i', 'INSERT', 'FALSE')} FROM i"
-            if append_only:
-                return f"{head} {inserts}"
-            return f"{head} {inserts} UNION ALL {out('d', 'DELETE', 'FALSE')} FROM d"
-        keys = ", ".join(q(k) for k in self.keys)
+            inserts = self._out("i", "INSERT", False).from_(sql.table("i"))
+            deletes = self._out("d", "DELETE", False).from_(sql.table("d"))
+            body = inserts if append_only else exp.union(inserts, deletes, distinct=False)
+        elif append_only:
+            paired = self._paired("i", "d")
+            unpaired = exp.Is(this=sql.column(_PAIRED, "p"), expression=exp.null())
+            body = self._out("i", "INSERT", False).from_(sql.table("i"))
+            body = body.join(paired.args["joins"][0].copy()).where(unpaired)
+        else:
+            body = exp.union(self._paired("i", "d"), self._paired("d", "i"), distinct=False)
+        with_ctes(body, ctes)
+        return body
 
-        def paired(alias: str, other: str) -> str:
-            on = " AND ".join(f"{alias}.{q(k)} IS NOT DISTINCT FROM p.{q(k)}" for k in self.keys)
-            return (
-                f"{alias} LEFT JOIN (SELECT DISTINCT {keys}, TRUE AS __ib_p FROM {other}) p ON {on}"
-            )
-
-        isupdate = "coalesce(p.__ib_p, FALSE)"
-        if append_only:
-            fresh = f"{paired('i', 'd')} WHERE p.__ib_p IS NULL"
-            return f"{head} {out('i', 'INSERT', 'FALSE')} FROM {fresh}"
-        return (
-            f"{head} {out('i', 'INSERT', isupdate)} FROM {paired('i', 'd')} "
-            f"UNION ALL {out('d', 'DELETE', isupdate)} FROM {paired('d', 'i')}"
-        )
-
-    def image_sql(self, version: int) -> str:
+    def image_sql(self, version: int) -> exp.Expression:
         snapshot = self.snapshot_for(version)
         paths = (
             []

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.core import stream_objects as objects
-from emulator.features.streams import statements
 from emulator.features.streams.probe import StreamProbe
+from emulator.features.streams.statements import StatementLog
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -46,20 +47,28 @@ class StreamTracker:
         self._pending: dict[int, int] = {}
         # cached SYSTEM$STREAM_HAS_DATA; its deferred touches are written before commits
         self.probe = StreamProbe(emu)
+        # query ids -> the table versions they wrote, for AT | BEFORE (STATEMENT => …)
+        self.statements = StatementLog()
 
     def start(self, statement: exp.Expression | None, query_id: str | None = None) -> None:
         """A statement begins: forget the reads of the previous one and drop their data."""
         self._statement = statement
         self._query_id = query_id
         self._reads = {}
+        if not self._temp_tables:
+            return  # the common case: the previous statement read no stream
         temp, self._temp_tables = self._temp_tables, set()
         for name in temp:
-            for kind in ("TABLE", "VIEW"):  # stream reads are temp tables or views
+            for view in (False, True):  # stream reads are temp tables or views
                 with contextlib.suppress(duckdb.Error):  # an aborted transaction drops it
-                    self.emu.con.execute(f"DROP {kind} IF EXISTS {name}")
+                    sql.run(self.emu.con, sql.drop(name, view=view))
 
     def materialised(self, name: str) -> None:
-        """A read created the session temporary table ``name`` (dropped at the next statement)."""
+        """A read created the session temporary table ``name`` (dropped at the next statement).
+
+        ``name`` is the plain name; quoted identifier text is accepted too."""
+        if name.startswith('"'):
+            name = exp.parse_identifier(name, dialect="duckdb").name
         self._temp_tables.add(name)
 
     def read(self, stream_id: int, end: int) -> None:
@@ -77,7 +86,9 @@ class StreamTracker:
         if not self.emu.in_transaction:
             self.probe.flush()  # an autocommit COMMIT follows
         if kind is not None and self._query_id is not None:
-            statements.record(self.emu, self._query_id, self.emu.capture.written_in_transaction())
+            self.statements.record(
+                self.emu, self._query_id, self.emu.capture.written_in_transaction()
+            )
             self._query_id = None
         if kind is None or not reads or not self._consumes(kind):
             return
@@ -92,12 +103,14 @@ class StreamTracker:
     def on_commit(self) -> None:
         """Called before the DuckDB COMMIT, so the offsets commit with the transaction."""
         self.probe.flush()
+        self.statements.committed()
         pending, self._pending = self._pending, {}
         if pending:
             self._apply(pending)
 
     def on_rollback(self) -> None:
         self._pending = {}
+        self.statements.rolled_back()
 
     def _consumes(self, kind: Any) -> bool:
         name = str(getattr(kind, "name", kind))

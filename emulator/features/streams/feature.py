@@ -10,7 +10,7 @@ from emulator.core.catalog import STREAM, VIEW, CatalogObject
 from emulator.core.registry import Kind
 from emulator.core.resolve import HISTORY
 from emulator.core.services import StreamReads
-from emulator.features.streams import ddl, show
+from emulator.features.streams import ddl, show, statements
 from emulator.features.streams.consume import StreamTracker
 from emulator.features.streams.functions import rewrite_stream_functions
 from emulator.features.streams.relation import relation
@@ -30,6 +30,8 @@ def install(engine: Engine) -> None:
     registry.provide(StreamReads, tracker)  # type: ignore[type-abstract]
     registry.listeners.append(tracker)
     registry.provide(Touches, tracker.probe)  # type: ignore[type-abstract]
+    registry.provide(statements.StatementLog, tracker.statements)
+    registry.metadata_ddl.extend(statements.ddl())
     registry.close_hooks.append(tracker.probe.flush)
     registry.rewriters.append(rewrite_stream_functions)
 

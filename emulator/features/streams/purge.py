@@ -14,11 +14,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
 from emulator.core import change_history as history
-from emulator.core.catalog import DYNAMIC_TABLE, META_SCHEMA, STREAM, CatalogObject, utc_naive
-from emulator.core.changes import q
+from emulator.core import sql
+from emulator.core.catalog import DYNAMIC_TABLE, ROW_ID, STREAM, CatalogObject
+from emulator.core.changes import (
+    aliased,
+    in_interval,
+    log_action,
+    log_version,
+    row_number,
+    up_to,
+    using,
+)
 from emulator.core.stream_objects import from_object
 from emulator.features.streams import view_points
+from emulator.features.streams.time_travel import committed_version
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -37,12 +49,7 @@ def horizon(emu: Engine, source: CatalogObject) -> int | None:
     offsets.extend(_dynamic_reads(emu, source))
     offsets.extend(view_points.table_offsets(emu, source.id))  # streams on join views
     cutoff = emu.now - timedelta(days=source.retention_days)
-    row = emu.con.execute(
-        f"SELECT max(version) FROM {META_SCHEMA}.table_versions "
-        "WHERE object_id = ? AND committed_at <= ?",
-        [source.id, utc_naive(cutoff)],
-    ).fetchone()
-    window = int(row[0]) if row and row[0] is not None else 0
+    window = committed_version(emu, source.id, cutoff) or 0
     if source.retention_days == 0:
         window = source.version
     return min([window, *offsets])
@@ -69,17 +76,7 @@ def purge(emu: Engine, source: CatalogObject) -> int:
     previous = history.since(emu, source)
     if limit is None or limit <= previous:
         return 0
-    log = source.log().sql(dialect="duckdb")
-    rid = q("__ib_row_id")
-    row = emu.con.execute(
-        f"DELETE FROM {log} WHERE rowid IN (SELECT r FROM ("
-        f"SELECT l.rowid AS r, l.__ib_action AS a, row_number() OVER (PARTITION BY l.{rid} "
-        "ORDER BY l.__ib_version DESC, l.rowid DESC) AS n "
-        f"FROM {log} l SEMI JOIN (SELECT DISTINCT {rid} FROM {log} "
-        f"WHERE __ib_version > ? AND __ib_version <= ?) c USING ({rid}) "
-        "WHERE l.__ib_version <= ?) WHERE n > 1 OR a = 'DELETE')",
-        [previous, limit, limit],
-    ).fetchone()
+    row = sql.run(emu.con, _compaction(source, previous, limit)).fetchone()
     history.set_since(emu, source, limit)
     return int(row[0]) if row else 0
 
@@ -89,3 +86,44 @@ def purge_after_consumption(emu: Engine, source_id: int) -> None:
     source = emu.catalog.by_id(source_id)
     if source is not None and source.change_tracking and source.base_name is not None:
         purge(emu, source)  # Iceberg sources keep no change log (snapshots are the history)
+
+
+def _compaction(source: CatalogObject, previous: int, limit: int) -> exp.Delete:
+    """DELETE of the records no reader needs among the rows changed in ``(previous, limit]``:
+    every record at or before ``limit`` but a row's latest, and that one too when it is a
+    DELETE."""
+    log = source.log()
+    changed = (
+        exp.select(sql.column(ROW_ID))
+        .distinct()
+        .from_(log.copy())
+        .where(in_interval(previous, limit))
+    )
+    rank = row_number(sql.column(ROW_ID, "l"), [log_version("l"), sql.column("rowid", "l")])
+    ranked = (
+        exp.select(
+            exp.alias_(sql.column("rowid", "l"), sql.ident("r")),
+            exp.alias_(log_action("l"), sql.ident("a")),
+            exp.alias_(rank, sql.ident("n")),
+        )
+        .from_(aliased(log, "l"))
+        .join(
+            using(
+                exp.Subquery(this=changed, alias=exp.TableAlias(this=sql.ident("c"))),
+                ROW_ID,
+                "SEMI",
+            )
+        )
+        .where(up_to(limit, "l"))
+    )
+    dropped = (
+        exp.select(sql.column("r"))
+        .from_(exp.Subquery(this=ranked))
+        .where(
+            exp.or_(
+                exp.GT(this=sql.column("n"), expression=exp.Literal.number(1)),
+                exp.EQ(this=sql.column("a"), expression=exp.Literal.string("DELETE")),
+            )
+        )
+    )
+    return exp.delete(log.copy(), where=sql.column("rowid").isin(query=dropped))

@@ -15,6 +15,7 @@ import duckdb
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import DYNAMIC_TABLE, STREAM, TABLE, CatalogObject
 from emulator.core.changes import BEGINNING, NativeSource, source_for
 from emulator.core.stream_objects import from_object
@@ -47,8 +48,8 @@ def relation(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expressio
     point = table.args.get("when")
     assert isinstance(point, exp.HistoricalData)
     version = point_version(emu, obj, point)
-    sql = source_for(emu, obj).image_sql(version)
-    return _materialise(emu, f"__ib_at_{obj.id}_{version}", sql, table)
+    image = source_for(emu, obj).image_sql(version)
+    return _materialise(emu, f"__ib_at_{obj.id}_{version}", image, table)
 
 
 def _stream(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expression:
@@ -65,8 +66,8 @@ def _stream(emu: Engine, obj: CatalogObject, table: exp.Table) -> exp.Expression
         # (new records get newer versions), so a view reads them once, in the consuming
         # statement, computing only the columns it uses.
         return _materialise(emu, name, plain, table, view=True)
-    sql = reader.delta_sql(start, end, append_only=stream.append_only)
-    return _materialise(emu, name, sql, table)
+    delta = reader.delta_sql(start, end, append_only=stream.append_only)
+    return _materialise(emu, name, delta, table)
 
 
 def _changes(
@@ -93,29 +94,22 @@ def _changes(
         if isinstance(end_point, exp.HistoricalData)
         else reader.current_version()
     )
-    sql = reader.delta_sql(start, max(start, end), append_only=mode == "APPEND_ONLY")
+    delta = reader.delta_sql(start, max(start, end), append_only=mode == "APPEND_ONLY")
     name = f"__ib_changes_{obj.id}_{start}_{end}_{mode.lower()}"
-    return _materialise(emu, name, sql, table)
+    return _materialise(emu, name, delta, table)
 
 
 def _materialise(
-    emu: Engine, name: str, sql: str, table: exp.Table, *, view: bool = False
+    emu: Engine, name: str, query: exp.Expression, table: exp.Table, *, view: bool = False
 ) -> exp.Expression:
-    kind = "VIEW" if view else "TABLE"
     with contextlib.suppress(duckdb.Error):  # the name may hold the other kind
-        emu.con.execute(f"DROP {'TABLE' if view else 'VIEW'} IF EXISTS {_ident(name)}")
-    emu.con.execute(f"CREATE OR REPLACE TEMP {kind} {_ident(name)} AS {sql}")
-    tracker_of(emu).materialised(_ident(name))
+        sql.run(emu.con, sql.drop(name, view=not view))
+    sql.run(emu.con, sql.create_temp(name, query, view=view))
+    tracker_of(emu).materialised(name)
     alias = table.args.get("alias")
     if alias is None:
-        alias = exp.TableAlias(this=exp.to_identifier(table.name, quoted=True))
+        alias = exp.TableAlias(this=sql.ident(table.name))
+    # temp.main.<name>: explicit, so a session search path cannot shadow it.
     return exp.Table(
-        this=exp.to_identifier(name, quoted=True),
-        db=exp.to_identifier("main", quoted=True),
-        catalog=exp.to_identifier("temp", quoted=True),
-        alias=alias.copy(),
+        this=sql.ident(name), db=sql.ident("main"), catalog=sql.ident("temp"), alias=alias.copy()
     )
-
-
-def _ident(name: str) -> str:
-    return exp.to_identifier(name, quoted=True).sql(dialect="duckdb")

@@ -12,7 +12,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from sqlglot import exp
+
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import DYNAMIC_TABLE, ICEBERG_TABLE, TABLE, VIEW, CatalogObject
 from emulator.core.changes import BEGINNING, ChangeSource, source_for
 from emulator.core.stream_objects import Stream, stale_after
@@ -99,8 +102,8 @@ def has_data(
     start = BEGINNING if stream.initial_rows else stream.offset
     found = reader.has_changes(start, end, append_only=stream.append_only)
     if stream.initial_rows and not found:
-        base = table.base().sql("duckdb")
-        found = emu.con.execute(f"SELECT 1 FROM {base} LIMIT 1").fetchone() is not None
+        any_row = exp.select(exp.Literal.number(1)).from_(table.base()).limit(1)
+        found = sql.run(emu.con, any_row).fetchone() is not None
     if not found:
         touches_of(emu).touch(stream, emu.now)
     return found

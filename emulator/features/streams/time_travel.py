@@ -20,7 +20,8 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core import change_history as history
-from emulator.core.catalog import META_SCHEMA, STREAM, CatalogObject, utc_naive
+from emulator.core import sql
+from emulator.core.catalog import STREAM, CatalogObject, utc_naive
 from emulator.core.points import point_instant
 from emulator.core.stream_objects import Stream, from_object
 from emulator.features.streams.statements import version_at_statement
@@ -72,16 +73,30 @@ def version_at(emu: Engine, source: CatalogObject, instant: datetime, *, before:
         raise errors.time_travel_not_available(str(source.name))
     if instant < source.created_on or instant < now - window:
         raise errors.time_travel_not_available(str(source.name))
-    op = "<" if before else "<="
-    row = emu.con.execute(
-        f"SELECT max(version) FROM {META_SCHEMA}.table_versions "
-        f"WHERE object_id = ? AND committed_at {op} ?",
-        [source.id, utc_naive(instant)],
-    ).fetchone()
-    version = int(row[0]) if row and row[0] is not None else 0
+    version = committed_version(emu, source.id, instant, before=before) or 0
     if version < history.since(emu, source):
         raise errors.time_travel_not_available(str(source.name))
     return version
+
+
+def committed_version(
+    emu: Engine, object_id: int, instant: datetime, *, before: bool = False
+) -> int | None:
+    """The last version of ``object_id`` committed at (``before``: strictly before)
+    ``instant``, from ``__ib.table_versions``; None when there is none."""
+    committed: type[exp.LT | exp.LTE] = exp.LT if before else exp.LTE
+    last = (
+        exp.select(exp.Max(this=sql.column("version")))
+        .from_(sql.meta("table_versions"))
+        .where(
+            exp.and_(
+                exp.EQ(this=sql.column("object_id"), expression=sql.param()),
+                committed(this=sql.column("committed_at"), expression=sql.param()),
+            )
+        )
+    )
+    row = sql.run(emu.con, last, [object_id, utc_naive(instant)]).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def stream_by_text(emu: Engine, text: str) -> Stream:

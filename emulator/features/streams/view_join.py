@@ -24,14 +24,24 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from emulator.core import sql
 from emulator.core.catalog import ROW_ID, CatalogObject
 from emulator.core.changes import (
-    ACTION,
     BEGINNING,
-    ISUPDATE,
-    ROW_ID_COLUMN,
     NativeSource,
-    q,
+    action_in,
+    aliased,
+    in_interval,
+    is_latest,
+    metadata,
+    net_delta,
+    newest_record,
+    not_deleted,
+    select_all,
+    union_all,
+    up_to,
+    using,
+    with_ctes,
 )
 from emulator.features.streams.view_points import point_for, require_versions
 from emulator.features.streams.view_shape import PLACEHOLDER, ViewShape, rid_name, view_shape
@@ -51,59 +61,77 @@ class _Images:
         self.end = end
         self.columns = [c.name for c in emu.catalog.columns(table.id)]
         table = self.table
-        self.log = table.log().sql(dialect="duckdb")
+        self.log = table.log()
         self.fresh = end == table.version and emu.capture.version_in_transaction(table) is None
 
     def name(self, kind: str) -> str:
         return f"__ib_{kind}_{self.table.id}"
 
-    def ctes(self, *, append_only: bool) -> list[str]:
-        rid = q(ROW_ID)
-        cols = ", ".join(q(c) for c in [*self.columns, ROW_ID])
-        interval = f"__ib_version > {int(self.start)} AND __ib_version <= {int(self.end)}"
+    def _select(self) -> exp.Select:
+        """``SELECT <columns>, __ib_row_id``."""
+        return exp.select(*sql.columns([*self.columns, ROW_ID]), copy=False)
+
+    def _images(self, records: exp.Select, of: str | None = None) -> exp.Select:
+        """Each row's newest record of ``records`` (log records read as ``of``), unless it
+        is a DELETE."""
+        newest = records.qualify(newest_record(of), copy=False)
+        return (
+            self._select()
+            .from_(exp.Subquery(this=newest), copy=False)
+            .where(not_deleted(), copy=False)
+        )
+
+    def _interval(self) -> exp.Select:
+        """The log records in ``(start, end]``."""
+        return select_all(self.log.copy()).where(in_interval(self.start, self.end), copy=False)
+
+    def _rows(self, kind: str) -> exp.Select:
+        return select_all(sql.table(self.name(kind)))
+
+    def ctes(self, *, append_only: bool) -> list[tuple[str, exp.Expression]]:
         # A read in a transaction that wrote the table sees the committed version: the log.
         new = (
-            f"SELECT {cols} FROM {self.table.base().sql(dialect='duckdb')}"
+            self._select().from_(self.table.base(), copy=False)
             if self.fresh
-            else f"SELECT {cols} FROM (SELECT * FROM {self.log} "
-            f"WHERE __ib_version <= {int(self.end)} QUALIFY row_number() OVER "
-            f"(PARTITION BY {rid} ORDER BY __ib_version DESC, rowid DESC) = 1) "
-            "WHERE __ib_action <> 'DELETE'"
+            else self._images(select_all(self.log.copy()).where(up_to(self.end), copy=False))
         )
-        changed = f"SELECT DISTINCT {rid} FROM {self.log} WHERE {interval}"
-        before = (
-            f"SELECT {cols} FROM (SELECT l.* FROM {self.log} l SEMI JOIN {self.name('chg')} "
-            f"USING ({rid}) WHERE l.__ib_version <= {int(self.start)} QUALIFY row_number() "
-            f"OVER (PARTITION BY l.{rid} ORDER BY l.__ib_version DESC, l.rowid DESC) = 1) "
-            "WHERE __ib_action <> 'DELETE'"
+        changed = (
+            exp.select(sql.column(ROW_ID), copy=False)
+            .distinct(copy=False)
+            .from_(self.log.copy(), copy=False)
+            .where(in_interval(self.start, self.end), copy=False)
         )
-        after = (
-            f"SELECT {cols} FROM (SELECT * FROM {self.log} WHERE {interval} QUALIFY "
-            f"row_number() OVER (PARTITION BY {rid} ORDER BY __ib_version DESC, rowid DESC) "
-            "= 1) WHERE __ib_action <> 'DELETE'"
+        before = self._images(
+            exp.select(sql.star("l"), copy=False)
+            .from_(aliased(self.log, "l"), copy=False)
+            .join(using(sql.table(self.name("chg")), ROW_ID, "SEMI"), copy=False)
+            .where(up_to(self.start, "l"), copy=False),
+            "l",
         )
-        old = (
-            f"SELECT * FROM {self.name('new')} ANTI JOIN {self.name('chg')} USING ({rid}) "
-            f"UNION ALL SELECT * FROM {self.name('bef')}"
+        unchanged = self._rows("new").join(
+            using(sql.table(self.name("chg")), ROW_ID, "ANTI"), copy=False
         )
-        parts = [("new", new), ("chg", changed), ("bef", before), ("old", old)]
+        parts: list[tuple[str, exp.Expression]] = [
+            ("new", new),
+            ("chg", changed),
+            ("bef", before),
+            ("old", union_all([unchanged, self._rows("bef")])),
+        ]
         if append_only:
+            inserted_ids = changed.copy().where(action_in("INSERT", "BASELINE"), copy=False)
+            latest = self._interval().qualify(newest_record(), copy=False)
             inserted = (
-                f"SELECT {cols} FROM (SELECT * FROM {self.log} WHERE {interval} QUALIFY "
-                f"row_number() OVER (PARTITION BY {rid} ORDER BY __ib_version DESC, rowid DESC)"
-                f" = 1) SEMI JOIN (SELECT DISTINCT {rid} FROM {self.log} WHERE {interval} "
-                f"AND __ib_action IN ('INSERT', 'BASELINE')) USING ({rid})"
+                self._select()
+                .from_(exp.Subquery(this=latest), copy=False)
+                .join(using(exp.Subquery(this=inserted_ids), ROW_ID, "SEMI"), copy=False)
             )
             parts += [
                 ("ins", inserted),
-                (
-                    "oins",
-                    f"SELECT * FROM {self.name('old')} UNION ALL SELECT * FROM {self.name('ins')}",
-                ),
+                ("oins", union_all([self._rows("old"), self._rows("ins")])),
             ]
         else:
-            parts.append(("aft", after))
-        return [f"{q(self.name(kind))} AS ({sql})" for kind, sql in parts]
+            parts.append(("aft", self._images(self._interval())))
+        return [(self.name(kind), query) for kind, query in parts]
 
 
 class JoinViewSource:
@@ -144,12 +172,12 @@ class JoinViewSource:
             for t in self.shape.base_tables()
         )
 
-    def image_sql(self, version: int) -> str:
+    def image_sql(self, version: int) -> exp.Expression:
         from emulator import errors
 
         raise errors.unsupported("time travel on a view")
 
-    def _branch(self, index: int, relations: dict[int, str]) -> str:
+    def _branch(self, index: int, relations: dict[int, str]) -> exp.Select:
         """Branch ``index`` with occurrence k reading the CTE ``relations[k]``, as view
         columns plus the result row id."""
         branch = self.shape.branches[index]
@@ -157,17 +185,27 @@ class JoinViewSource:
         for table in list(select.find_all(exp.Table)):
             for k in branch.occurrences:
                 if table.name == PLACEHOLDER.format(k):
-                    table.set("this", exp.to_identifier(relations[k], quoted=True))
+                    table.set("this", sql.ident(relations[k]))
         rids = [rid_name(k) for k in branch.occurrences]
-        names = ", ".join(q(c) for c in [*self.columns, *rids])
-        cols = ", ".join(q(c) for c in self.columns)
-        ids = ", ".join(q(r) for r in rids)
-        return (
-            f"SELECT {cols}, md5(concat_ws(':', '{index}', {ids})) AS {q(_ID)} "
-            f"FROM ({select.sql(dialect='duckdb')}) AS __ib_b({names})"
+        names = [sql.ident(c) for c in [*self.columns, *rids]]
+        key = exp.Anonymous(
+            this="concat_ws",
+            expressions=[
+                exp.Literal.string(":"),
+                exp.Literal.string(str(index)),
+                *sql.columns(rids),
+            ],
         )
+        result = exp.Subquery(
+            this=select, alias=exp.TableAlias(this=sql.ident("__ib_b"), columns=names)
+        )
+        return exp.select(
+            *sql.columns(self.columns), exp.alias_(exp.MD5(this=key), sql.ident(_ID)), copy=False
+        ).from_(result, copy=False)
 
-    def _variants(self, images: dict[int, _Images], changed: set[int], side: str) -> list[str]:
+    def _variants(
+        self, images: dict[int, _Images], changed: set[int], side: str
+    ) -> list[exp.Select]:
         """Each branch once per changed occurrence: it restricted, the others full."""
         restricted, full = {"old": ("bef", "old"), "new": ("aft", "new"), "ins": ("ins", "oins")}[
             side
@@ -184,14 +222,15 @@ class JoinViewSource:
                 out.append(self._branch(index, relations))
         return out
 
-    def _out(self, alias: str, action: str, isupdate: bool) -> str:
-        cols = ", ".join(f"{alias}.{q(c)}" for c in self.columns)
-        return (
-            f"SELECT {cols}, '{action}' AS {q(ACTION)}, {str(isupdate).upper()} AS "
-            f"{q(ISUPDATE)}, {alias}.{q(_ID)} AS {q(ROW_ID_COLUMN)}"
-        )
+    def _inserts(self, relation: str) -> exp.Select:
+        """Every row of ``relation`` as an INSERT."""
+        return exp.select(
+            *sql.columns(self.columns, relation),
+            *metadata("INSERT", False, sql.column(_ID, relation)),
+            copy=False,
+        ).from_(sql.table(relation), copy=False)
 
-    def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
+    def delta_sql(self, start: int, end: int, *, append_only: bool) -> exp.Expression:
         starts, ends = self._starts(start, end)
         tables = self.shape.base_tables()
         if start == BEGINNING:  # every row present now is new
@@ -203,10 +242,7 @@ class JoinViewSource:
                 )
                 for b, br in enumerate(self.shape.branches)
             ]
-            return (
-                f"WITH {', '.join(ctes)}, n AS ({' UNION ALL '.join(branches)}) "
-                f"{self._out('n', 'INSERT', False)} FROM n"
-            )
+            return with_ctes(self._inserts("n"), [*ctes, ("n", union_all(branches))])
         images = {t.id: _Images(self.emu, t, starts.get(t.id, 0), ends[t.id]) for t in tables}
         changed = {
             t.id
@@ -217,30 +253,19 @@ class JoinViewSource:
         }
         ctes = [c for i in images.values() for c in i.ctes(append_only=append_only)]
 
-        def dedup(parts: list[str]) -> str:
+        def dedup(parts: list[exp.Select]) -> exp.Select:
             if not parts:  # nothing changed: an empty relation of the right columns
                 first = self.shape.branches[0].occurrences
                 empty = {k: images[self.shape.tables[k].id].name("new") for k in first}
-                parts = [f"SELECT * FROM ({self._branch(0, empty)}) WHERE FALSE"]
-            return (
-                f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
-                f"QUALIFY row_number() OVER (PARTITION BY {q(_ID)}) = 1"
-            )
+                nothing = select_all(exp.Subquery(this=self._branch(0, empty)))
+                parts = [nothing.where(exp.false(), copy=False)]
+            unique = is_latest(sql.column(_ID), [])
+            return select_all(exp.Subquery(this=union_all(parts))).qualify(unique, copy=False)
 
-        head = f"WITH {', '.join(ctes)}, "
         if append_only:
             inserted = dedup(self._variants(images, changed, "ins"))
-            return head + f"n AS ({inserted}) {self._out('n', 'INSERT', False)} FROM n"
+            return with_ctes(self._inserts("n"), [*ctes, ("n", inserted)])
         old = dedup(self._variants(images, changed, "old"))
         new = dedup(self._variants(images, changed, "new"))
-        differs = " OR ".join(f"o.{q(c)} IS DISTINCT FROM n.{q(c)}" for c in self.columns)
-        key = q(_ID)
-        return (
-            head + f"o AS ({old}), n AS ({new}) "
-            f"{self._out('o', 'DELETE', False)} FROM o ANTI JOIN n USING ({key}) "
-            f"UNION ALL {self._out('n', 'INSERT', False)} FROM n ANTI JOIN o USING ({key}) "
-            f"UNION ALL {self._out('o', 'DELETE', True)} FROM o JOIN n USING ({key}) "
-            f"WHERE {differs} "
-            f"UNION ALL {self._out('n', 'INSERT', True)} FROM n JOIN o USING ({key}) "
-            f"WHERE {differs}"
-        )
+        body = net_delta(self.columns, "o", "n", _ID, lambda of: sql.column(_ID, of))
+        return with_ctes(body, [*ctes, ("o", old), ("n", new)])

@@ -13,26 +13,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
 from emulator import errors
-from emulator.core.catalog import META_SCHEMA, TABLE, VIEW, CatalogObject
+from emulator.core import sql
+from emulator.core.catalog import TABLE, VIEW, CatalogObject
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
 
-TABLE_NAME = f"{META_SCHEMA}.view_points"
+#: The table's name in the reserved schema: (view_id, point, base_id, version) rows.
+NAME = "view_points"
+_COLUMNS = ("view_id", "point", "base_id", "version")
 
 
 def _ensure(emu: Engine) -> None:
-    emu.con.execute(
-        f"CREATE TABLE IF NOT EXISTS {TABLE_NAME} "
-        "(view_id BIGINT, point BIGINT, base_id BIGINT, version BIGINT)"
+    columns = [sql.column_def(c, "BIGINT") for c in _COLUMNS]
+    create = exp.Create(
+        kind="TABLE", exists=True, this=exp.Schema(this=sql.meta(NAME), expressions=columns)
     )
+    sql.run(emu.con, create)
+
+
+def _where(*names: str) -> exp.Expr:
+    """``name = ? AND …``."""
+    return exp.and_(*[exp.EQ(this=sql.column(n), expression=sql.param()) for n in names])
 
 
 def _latest(emu: Engine, view_id: int) -> tuple[int, dict[int, int]] | None:
-    row = emu.con.execute(
-        f"SELECT max(point) FROM {TABLE_NAME} WHERE view_id = ?", [view_id]
-    ).fetchone()
+    query = exp.select(exp.Max(this=sql.column("point"))).from_(sql.meta(NAME))
+    row = sql.run(emu.con, query.where(_where("view_id")), [view_id]).fetchone()
     if row is None or row[0] is None:
         return None
     point = int(row[0])
@@ -42,10 +52,12 @@ def _latest(emu: Engine, view_id: int) -> tuple[int, dict[int, int]] | None:
 def versions_at(emu: Engine, view_id: int, point: int) -> dict[int, int]:
     """Base table id -> version named by ``point`` of the view ``view_id``."""
     _ensure(emu)
-    rows = emu.con.execute(
-        f"SELECT base_id, version FROM {TABLE_NAME} WHERE view_id = ? AND point = ?",
-        [view_id, point],
-    ).fetchall()
+    query = (
+        exp.select(sql.column("base_id"), sql.column("version"))
+        .from_(sql.meta(NAME))
+        .where(_where("view_id", "point"))
+    )
+    rows = sql.run(emu.con, query, [view_id, point]).fetchall()
     return {int(b): int(v) for b, v in rows}
 
 
@@ -56,10 +68,12 @@ def point_for(emu: Engine, view_id: int, versions: dict[int, int]) -> int:
     if latest is not None and latest[1] == versions:
         return latest[0]
     point = 0 if latest is None else latest[0] + 1
-    emu.con.executemany(
-        f"INSERT INTO {TABLE_NAME} VALUES (?, ?, ?, ?)",
-        [[view_id, point, base, version] for base, version in versions.items()],
-    )
+    rows = [exp.Tuple(expressions=[sql.param() for _ in _COLUMNS]) for _ in versions]
+    params = [
+        value for base, version in versions.items() for value in (view_id, point, base, version)
+    ]
+    if rows:  # a tracked view has at least one base table
+        sql.run(emu.con, exp.insert(exp.Values(expressions=rows), sql.meta(NAME)), params)
     return point
 
 

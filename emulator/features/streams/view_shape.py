@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject
 from icebridge.errors import UnsupportedError
 from icebridge.sql.dialect import parse_one
@@ -98,9 +99,7 @@ class _Builder:
         obj = self.by_duck.get((table.db, table.name))
         if obj is None:
             raise _not_tracked(self.view, f"reads {table.sql(dialect='duckdb')}")
-        alias = table.args.get("alias") or exp.TableAlias(
-            this=exp.to_identifier(obj.name.name, quoted=True)
-        )
+        alias = table.args.get("alias") or exp.TableAlias(this=sql.ident(obj.name.name))
         if obj.kind == VIEW:
             inner = self.translated(obj, depth + 1)
             table.replace(exp.Subquery(this=inner, alias=alias.copy()))
@@ -110,7 +109,7 @@ class _Builder:
         occurrence = len(self.tables)
         self.tables.append(obj)
         placeholder = exp.Table(
-            this=exp.to_identifier(PLACEHOLDER.format(occurrence), quoted=True),
+            this=sql.ident(PLACEHOLDER.format(occurrence)),
             alias=alias.copy(),
         )
         table.replace(placeholder)
@@ -143,7 +142,7 @@ class _Builder:
         select.select(
             *[
                 exp.alias_(
-                    exp.column(hidden, table=alias.copy(), quoted=True), exported, quoted=True
+                    exp.Column(this=sql.ident(hidden), table=alias.copy()), sql.ident(exported)
                 )
                 for alias, hidden, exported in carried
             ],
@@ -155,7 +154,7 @@ class _Builder:
         alias = source.args.get("alias")
         if not isinstance(alias, exp.TableAlias):
             self.aliases += 1
-            alias = exp.TableAlias(this=exp.to_identifier(f"__ib_s{self.aliases}", quoted=True))
+            alias = exp.TableAlias(this=sql.ident(f"__ib_s{self.aliases}"))
             source.set("alias", alias)
         ident = alias.this
         assert isinstance(ident, exp.Identifier)
@@ -174,7 +173,7 @@ class _Builder:
             else:
                 continue
             if names:
-                star.set("except_", [exp.column(n, quoted=True) for n in sorted(names)])
+                star.set("except_", [sql.column(n) for n in sorted(names)])
 
 
 def _branches(query: exp.Expression | exp.Query, view: CatalogObject) -> list[exp.Select]:

@@ -15,8 +15,18 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.catalog import TABLE, CatalogObject
-from emulator.core.changes import ACTION, ISUPDATE, ROW_ID_COLUMN, NativeSource, q
+from emulator.core.changes import (
+    ACTION,
+    ISUPDATE,
+    ROW_ID_COLUMN,
+    NativeSource,
+    metadata,
+    net_delta,
+    select_all,
+    with_ctes,
+)
 from emulator.features.streams.view_shape import is_single_table, view_query
 
 if TYPE_CHECKING:
@@ -120,10 +130,10 @@ class ViewSource:
         # Diffs the base table, so false positives are more likely (system_stream_has_data).
         return self.base.has_changes(start, end, append_only=append_only)
 
-    def image_sql(self, version: int) -> str:
+    def image_sql(self, version: int) -> exp.Expression:
         raise errors.unsupported("time travel on a view")
 
-    def _through_view(self) -> str:
+    def _through_view(self) -> exp.Select:
         """The view's query over ``__ib_delta`` with the row id and action carried along."""
         from emulator.core.query import name_projections
 
@@ -131,43 +141,41 @@ class ViewSource:
         assert isinstance(named, exp.Select)
         query = named
         for star in query.find_all(exp.Star):
-            star.set("except_", [exp.column(RID, quoted=True), exp.column(ACT, quoted=True)])
-        query = query.select(exp.column(RID, quoted=True), exp.column(ACT, quoted=True))
+            star.set("except_", [sql.column(RID), sql.column(ACT)])
+        query = query.select(sql.column(RID), sql.column(ACT))
         written = query.args["from_"].this
         translated = self.emu.translate(query)
         relation = translated.args["from_"].this
-        alias = relation.args.get("alias") or exp.TableAlias(
-            this=exp.to_identifier(written.name, quoted=True)
+        alias = relation.args.get("alias") or exp.TableAlias(this=sql.ident(written.name))
+        translated.args["from_"].set("this", exp.Table(this=sql.ident("__ib_delta"), alias=alias))
+        names = [sql.ident(c) for c in [*self.columns, RID, ACT]]
+        view = exp.Subquery(
+            this=translated, alias=exp.TableAlias(this=sql.ident("__ib_v"), columns=names)
         )
-        translated.args["from_"].set(
-            "this", exp.Table(this=exp.to_identifier("__ib_delta", quoted=True), alias=alias)
-        )
-        names = ", ".join(q(c) for c in [*self.columns, RID, ACT])
-        return f"SELECT * FROM ({translated.sql(dialect='duckdb')}) AS __ib_v({names})"
+        return select_all(view)
 
-    def delta_sql(self, start: int, end: int, *, append_only: bool) -> str:
+    def delta_sql(self, start: int, end: int, *, append_only: bool) -> exp.Expression:
         base = self.base.delta_sql(start, end, append_only=append_only)
-        delta = (
-            f"SELECT * EXCLUDE ({q(ACTION)}, {q(ISUPDATE)}, {q(ROW_ID_COLUMN)}), "
-            f"{q(ROW_ID_COLUMN)} AS {q(RID)}, {q(ACTION)} AS {q(ACT)} FROM ({base})"
-        )
-        head = f"WITH __ib_delta AS ({delta}), v AS ({self._through_view()}) "
-
-        def out(alias: str, action: str, isupdate: bool) -> str:
-            picked = ", ".join(f"{alias}.{q(c)}" for c in self.columns)
-            return (
-                f"SELECT {picked}, '{action}' AS {q(ACTION)}, {str(isupdate).upper()} AS "
-                f"{q(ISUPDATE)}, {alias}.{q(RID)} AS {q(ROW_ID_COLUMN)}"
-            )
-
+        hidden = [sql.column(c) for c in (ACTION, ISUPDATE, ROW_ID_COLUMN)]
+        delta = exp.select(
+            exp.Star(except_=hidden),
+            exp.alias_(sql.column(ROW_ID_COLUMN), sql.ident(RID)),
+            exp.alias_(sql.column(ACTION), sql.ident(ACT)),
+            copy=False,
+        ).from_(exp.Subquery(this=base), copy=False)
+        ctes: list[tuple[str, exp.Expression]] = [
+            ("__ib_delta", delta),
+            ("v", self._through_view()),
+        ]
         if append_only:
-            return head + f"{out('a', 'INSERT', False)} FROM v a"
-        differs = " OR ".join(f"b.{q(c)} IS DISTINCT FROM a.{q(c)}" for c in self.columns)
-        return (
-            head + f", b AS (SELECT * FROM v WHERE {q(ACT)} = 'DELETE'), "
-            f"a AS (SELECT * FROM v WHERE {q(ACT)} = 'INSERT') "
-            f"{out('b', 'DELETE', False)} FROM b ANTI JOIN a USING ({q(RID)}) "
-            f"UNION ALL {out('a', 'INSERT', False)} FROM a ANTI JOIN b USING ({q(RID)}) "
-            f"UNION ALL {out('b', 'DELETE', True)} FROM b JOIN a USING ({q(RID)}) WHERE {differs} "
-            f"UNION ALL {out('a', 'INSERT', True)} FROM a JOIN b USING ({q(RID)}) WHERE {differs}"
-        )
+            body = exp.select(
+                *sql.columns(self.columns, "a"),
+                *metadata("INSERT", False, sql.column(RID, "a")),
+                copy=False,
+            ).from_(sql.table("v", alias="a"), copy=False)
+            return with_ctes(body, ctes)
+        for name, action in (("b", "DELETE"), ("a", "INSERT")):
+            where = exp.EQ(this=sql.column(ACT), expression=exp.Literal.string(action))
+            ctes.append((name, select_all(sql.table("v")).where(where, copy=False)))
+        delta_rows = net_delta(self.columns, "b", "a", RID, lambda of: sql.column(RID, of))
+        return with_ctes(delta_rows, ctes)

@@ -15,8 +15,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+from sqlglot import exp
 
-from emulator.core.catalog import META_SCHEMA, utc_aware, utc_naive
+from emulator.core import sql
+from emulator.core.catalog import utc_aware, utc_naive
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -102,8 +104,21 @@ class HistoryRow:
         return cls(**data)
 
 
-#: The metadata table runs are flushed to (created when the emulator installs).
-HISTORY_DDL = f"CREATE TABLE IF NOT EXISTS {META_SCHEMA}.task_history (seq BIGINT, row VARCHAR)"
+#: The metadata table runs are flushed to: one JSON row per run, in ``seq`` order.
+_TABLE = "task_history"
+#: Its DDL (run when the emulator installs; the registry takes DDL text).
+HISTORY_DDL = sql.render(
+    exp.Create(
+        kind="TABLE",
+        exists=True,
+        this=exp.Schema(
+            this=sql.meta(_TABLE),
+            expressions=[sql.column_def("seq", "BIGINT"), sql.column_def("row", "VARCHAR")],
+        ),
+    )
+)
+#: The name a batch of new rows is registered under while it is inserted.
+_BATCH = "__ib_history_batch"
 
 
 class History:
@@ -117,9 +132,10 @@ class History:
     @property
     def rows(self) -> list[HistoryRow]:
         if self._rows is None:
-            stored = self.emu.con.execute(
-                f"SELECT row FROM {META_SCHEMA}.task_history ORDER BY seq"
-            ).fetchall()
+            query = (
+                exp.select(sql.column("row")).from_(sql.meta(_TABLE)).order_by(sql.column("seq"))
+            )
+            stored = sql.run(self.emu.con, query).fetchall()
             self._rows = [HistoryRow.from_json(r[0]) for r in stored]
             self._written = len(self._rows)
         return self._rows
@@ -142,12 +158,11 @@ class History:
             }
         )
         con = self.emu.con
-        con.register("__ib_history_batch", batch)
+        insert = exp.insert(exp.select(exp.Star()).from_(sql.table(_BATCH)), sql.meta(_TABLE))
+        con.register(_BATCH, batch)
         try:
             with self.emu.transactions.unit():
-                con.execute(
-                    f"INSERT INTO {META_SCHEMA}.task_history SELECT * FROM __ib_history_batch"
-                )
+                sql.run(con, insert)
         finally:
-            con.unregister("__ib_history_batch")
+            con.unregister(_BATCH)
         self._written = len(self._rows)

@@ -22,6 +22,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import sql
 from emulator.core.resolve import stored
 from emulator.features.tasks.engine import tasks_of
 from emulator.features.tasks.history import COLUMNS, HistoryRow
@@ -71,7 +72,7 @@ def replace(emu: Engine, call: exp.Anonymous) -> None:
     while isinstance(holder.parent, exp.Dot):
         holder = holder.parent
     outer = holder.parent
-    relation = exp.Table(this=exp.to_identifier(scratch, quoted=True))
+    relation = sql.table(scratch)
     if isinstance(outer, exp.TableFromRows):
         alias = outer.args.get("alias")
         if alias is not None:
@@ -102,7 +103,7 @@ def _arguments(emu: Engine, call: exp.Anonymous) -> dict[str, Any]:
                 sqlstate="22023",
             )
         select = exp.Select(expressions=[arg.expression.copy()])
-        value = emu.fetch(emu.translate(select).sql(dialect="duckdb")).column(0)[0].as_py()
+        value = emu.fetch(sql.render(emu.translate(select))).column(0)[0].as_py()
         out[arg.this.name.upper()] = value
     return out
 

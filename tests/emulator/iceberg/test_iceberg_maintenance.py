@@ -145,7 +145,7 @@ def test_failed_auto_compaction_does_not_fail_the_write(
     def broken(*_args: object, **_kw: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("emulator.iceberg.maintenance.compact", broken)
+    monkeypatch.setattr("emulator.iceberg.maintenance.plan_compaction", broken)
     sid = store.append(ORDERS, order_rows([2]), summary={"k": "v"})
     assert store.current_summary(ORDERS)["k"] == "v"
     assert [s for s, _ in store.snapshots(ORDERS)][-1] == sid

@@ -1,5 +1,8 @@
 """Run in a subprocess by test_exactly_once.py: load staged orders into Iceberg, crashing
-at the fault point named by ICEBRIDGE_FAULT.
+at the commit point named by the ICEBRIDGE_FAULT environment variable.
+
+The crash is a test hook on the lake's commit path (``emu.engine.lake.hooks``) that exits
+the process at once (``os._exit``) at that point; the emulator itself never exits.
 
 Usage: python crash_load.py <emulator path> <pipeline: merge|append> <setup|load>
 """
@@ -11,12 +14,27 @@ import os
 import sys
 
 from emulator import Emulator
-from emulator.features.iceberg_tables.exactly_once import FAULT_ENV
+from emulator.core.lake import COMMIT_POINTS, CommitHook
 from icebridge.examples import orders
 from icebridge.pipeline import Pipeline
 from icebridge.sql.dialect import generate, parse_one
 
 ROWS = 20
+#: The environment variable naming the commit point to crash at (read by this script only).
+FAULT_ENV = "ICEBRIDGE_FAULT"
+FAULT_POINTS = COMMIT_POINTS
+#: Exit status of a process stopped at a commit point.
+FAULT_EXIT = 97
+
+
+def crash_at(point: str) -> CommitHook:
+    """A commit hook that stops the process when the write reaches ``point``."""
+
+    def hook(reached: str, _table: object) -> None:
+        if reached == point:
+            os._exit(FAULT_EXIT)
+
+    return hook
 
 
 def pipeline(kind: str) -> Pipeline:
@@ -58,7 +76,7 @@ def main(path: str, kind: str, phase: str) -> None:
         pipeline(kind).ingest(emu, staged(ROWS))
     else:
         if fault is not None:
-            os.environ[FAULT_ENV] = fault  # armed for the load statement only
+            emu.engine.lake.hooks.add(crash_at(fault))  # armed for the load statement only
         emu.execute(load_statement(kind))
     emu.close()
 

@@ -1,9 +1,10 @@
 """Exactly-once loads into Iceberg (DESIGN principle 5), proven with crashes.
 
 A subprocess stages rows and runs the rendered load task body (the orders MERGE, or the
-append pipeline's INSERT … SELECT FROM stream) and is killed (``os._exit``) at one step of
-the commit path. Reopening the emulator repairs the stream offsets from the Iceberg
-snapshot summary; re-running the load then leaves every staged row in Iceberg exactly once.
+append pipeline's INSERT … SELECT FROM stream) and is killed (``os._exit``, from a test hook
+on the lake's commit path) at one step of the commit path. Reopening the emulator repairs
+the stream offsets from the Iceberg snapshot summary; re-running the load then leaves every
+staged row in Iceberg exactly once.
 """
 
 from __future__ import annotations
@@ -17,17 +18,12 @@ import pytest
 
 from emulator import Emulator
 from emulator.core.lake import parse_name
-from emulator.features.iceberg_tables.exactly_once import (
-    FAULT_ENV,
-    FAULT_EXIT,
-    FAULT_POINTS,
-    repair,
-)
+from emulator.features.iceberg_tables.exactly_once import repair
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "crash_load.py"
 sys.path.insert(0, str(HERE))
-from crash_load import ROWS, load_statement  # noqa: E402
+from crash_load import FAULT_ENV, FAULT_EXIT, FAULT_POINTS, ROWS, load_statement  # noqa: E402
 
 TARGET = "AUTOMATED_INTELLIGENCE.ANALYTICS_ICEBERG.ORDERS"
 STREAM = "AUTOMATED_INTELLIGENCE.STAGING.ORDERS_STAGING_STREAM"
