@@ -28,9 +28,8 @@ callers that cache something derived from the catalog.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +37,7 @@ import duckdb
 from sqlglot import exp
 
 from emulator import errors
+from emulator.core import catalog_sql as statements
 from emulator.core import sql
 from emulator.core.catalog_objects import (
     DYNAMIC_TABLE,
@@ -55,6 +55,7 @@ from emulator.core.catalog_objects import (
     utc_aware,
     utc_naive,
 )
+from emulator.core.catalog_sql import ROW_ID_BLOCK
 from icebridge.sql.identifiers import ObjectName, join_parts
 
 __all__ = [
@@ -73,137 +74,6 @@ __all__ = [
     "utc_aware",
     "utc_naive",
 ]
-
-#: The metadata tables: name -> (column, DuckDB type) pairs.
-_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
-    # The last row id handed out (global, so clones keep unique ids).
-    "row_ids": (("last", "BIGINT"),),
-    "meta": (("key", "VARCHAR"), ("value", "VARCHAR")),
-    "databases": (
-        ("name", "VARCHAR"),
-        ("comment", "VARCHAR"),
-        ("is_transient", "BOOLEAN"),
-        ("created_on", "TIMESTAMP"),
-        ("retention_days", "INTEGER"),
-    ),
-    "schemas": (
-        ("database", "VARCHAR"),
-        ("name", "VARCHAR"),
-        ("duck_schema", "VARCHAR"),
-        ("comment", "VARCHAR"),
-        ("is_transient", "BOOLEAN"),
-        ("created_on", "TIMESTAMP"),
-    ),
-    "objects": (
-        ("id", "BIGINT"),
-        ("database", "VARCHAR"),
-        ("schema", "VARCHAR"),
-        ("name", "VARCHAR"),
-        ("kind", "VARCHAR"),
-        ("duck_schema", "VARCHAR"),
-        ("duck_name", "VARCHAR"),
-        ("base_name", "VARCHAR"),
-        ("table_type", "VARCHAR"),
-        ("comment", "VARCHAR"),
-        ("created_on", "TIMESTAMP"),
-        ("last_altered", "TIMESTAMP"),
-        ("change_tracking", "BOOLEAN"),
-        ("retention_days", "INTEGER"),
-        ("max_extension_days", "INTEGER"),
-        ("version", "BIGINT"),
-        ("definition", "VARCHAR"),
-        ("properties", "VARCHAR"),
-    ),
-    "columns": (
-        ("object_id", "BIGINT"),
-        ("ordinal", "INTEGER"),
-        ("name", "VARCHAR"),
-        ("data_type", "VARCHAR"),
-        ("nullable", "BOOLEAN"),
-        ("default_sql", "VARCHAR"),
-        ("comment", "VARCHAR"),
-    ),
-    "table_versions": (
-        ("object_id", "BIGINT"),
-        ("version", "BIGINT"),
-        ("committed_at", "TIMESTAMP"),
-    ),
-    "warehouses": (("name", "VARCHAR"), ("properties", "VARCHAR"), ("created_on", "TIMESTAMP")),
-}
-#: Row ids reserved per write of the row-id counter (see :meth:`Catalog.set_last_row_id`).
-ROW_ID_BLOCK = 1024
-_OBJECT_FIELDS = tuple(name for name, _ in _TABLES["objects"])
-_SEQUENCE = f"{META_SCHEMA}.object_ids"
-
-
-def _ddl() -> list[exp.Expression]:
-    """The reserved schema, the id sequence and the metadata tables (IF NOT EXISTS)."""
-    out: list[exp.Expression] = [
-        exp.Create(kind="SCHEMA", exists=True, this=exp.Table(this=sql.ident(META_SCHEMA))),
-        exp.Create(kind="SEQUENCE", exists=True, this=sql.meta("object_ids")),
-    ]
-    for name, columns in _TABLES.items():
-        defs = [sql.column_def(column, dtype) for column, dtype in columns]
-        out.append(
-            exp.Create(
-                kind="TABLE", exists=True, this=exp.Schema(this=sql.meta(name), expressions=defs)
-            )
-        )
-    return out
-
-
-def _where(names: Sequence[str]) -> exp.Expr:
-    """``"a" = ? AND "b" = ? …`` (TRUE for no names)."""
-    if not names:
-        return exp.true()
-    return exp.and_(*(exp.EQ(this=sql.column(n), expression=sql.param()) for n in names))
-
-
-@functools.cache
-def _select(
-    table: str, columns: tuple[str, ...], where: tuple[str, ...], order: tuple[str, ...]
-) -> str:
-    """``SELECT columns FROM __ib.table WHERE where… ORDER BY order…`` (rendered once)."""
-    query = exp.select(*sql.columns(columns)).from_(sql.meta(table)).where(_where(where))
-    if order:
-        query = query.order_by(*sql.columns(order))
-    return sql.render(query)
-
-
-@functools.cache
-def _insert(table: str) -> str:
-    """``INSERT INTO __ib.table VALUES (?, …)`` with one parameter per column."""
-    row = exp.Tuple(expressions=[sql.param() for _ in _TABLES[table]])
-    return sql.render(exp.insert(exp.Values(expressions=[row]), sql.meta(table)))
-
-
-@functools.cache
-def _delete(table: str, where: tuple[str, ...]) -> str:
-    """``DELETE FROM __ib.table WHERE where…``."""
-    return sql.render(exp.delete(sql.meta(table), where=_where(where)))
-
-
-@functools.cache
-def _update(table: str, assigned: tuple[str, ...], where: tuple[str, ...]) -> str:
-    """``UPDATE __ib.table SET a = ?, … WHERE where…``."""
-    node = exp.Update(
-        this=sql.meta(table),
-        expressions=[exp.EQ(this=sql.column(n), expression=sql.param()) for n in assigned],
-    )
-    if where:
-        node.set("where", exp.Where(this=_where(where)))
-    return sql.render(node)
-
-
-@functools.cache
-def _next_id() -> str:
-    return sql.render(
-        exp.select(exp.Anonymous(this="nextval", expressions=[sql.literal(_SEQUENCE)]))
-    )
-
-
-def _schema_node(duck: str) -> exp.Table:
-    return exp.Table(this=sql.ident(duck))
 
 
 @dataclasses.dataclass
@@ -262,14 +132,16 @@ class Catalog:
         """Create the reserved schema and metadata tables (the catalog's and those
         features keep, ``feature_ddl``) when missing."""
         self._changed()
-        for node in _ddl():
+        for node in statements.ddl():
             sql.run(self.con, node)
         for ddl in feature_ddl:
             self.con.execute(ddl)
-        row = self.con.execute(_select("meta", ("value",), ("key",), ()), ["format"]).fetchone()
+        row = self.con.execute(
+            statements.select("meta", ("value",), ("key",), ()), ["format"]
+        ).fetchone()
         if row is None:
-            self.con.execute(_insert("meta"), ["format", FORMAT_VERSION])
-            self.con.execute(_insert("row_ids"), [0])
+            self.con.execute(statements.insert("meta"), ["format", FORMAT_VERSION])
+            self.con.execute(statements.insert("row_ids"), [0])
         elif row[0] != FORMAT_VERSION:
             raise errors.generic(f"unsupported emulator storage format {row[0]!r}")
 
@@ -280,7 +152,7 @@ class Catalog:
         found = self._cache.databases.get(name)
         if found is None:
             row = self.con.execute(
-                _select("databases", ("name",), ("name",), ()), [name]
+                statements.select("databases", ("name",), ("name",), ()), [name]
             ).fetchone()
             found = self._cache.databases[name] = row is not None
         return found
@@ -294,7 +166,7 @@ class Catalog:
         key = (database, name)
         if key in self._cache.schemas:
             return self._cache.schemas[key]
-        query = _select("schemas", ("duck_schema",), ("database", "name"), ())
+        query = statements.select("schemas", ("duck_schema",), ("database", "name"), ())
         row = self.con.execute(query, [database, name]).fetchone()
         found = self._cache.schemas[key] = None if row is None else str(row[0])
         return found
@@ -313,7 +185,9 @@ class Catalog:
     ) -> None:
         """Record a database."""
         self._changed()
-        self.con.execute(_insert("databases"), [name, comment, transient, utc_naive(now), 1])
+        self.con.execute(
+            statements.insert("databases"), [name, comment, transient, utc_naive(now), 1]
+        )
 
     def add_schema(
         self,
@@ -327,14 +201,14 @@ class Catalog:
         """Record a schema and create its DuckDB schema; returns the DuckDB schema name."""
         self._changed()
         duck = f"{database}.{name}"
-        query = _select("schemas", ("duck_schema",), ("duck_schema",), ())
+        query = statements.select("schemas", ("duck_schema",), ("duck_schema",), ())
         taken = self.con.execute(query, [duck]).fetchone()
         if taken is not None or duck == META_SCHEMA:
             # Dots inside quoted names can collide; fall back to a numbered name.
             duck = f"__ib_s{self.next_id()}"
-        sql.run(self.con, exp.Create(kind="SCHEMA", this=_schema_node(duck)))
+        sql.run(self.con, exp.Create(kind="SCHEMA", this=statements.schema_node(duck)))
         self.con.execute(
-            _insert("schemas"), [database, name, duck, comment, transient, utc_naive(now)]
+            statements.insert("schemas"), [database, name, duck, comment, transient, utc_naive(now)]
         )
         return duck
 
@@ -346,22 +220,24 @@ class Catalog:
         for obj in self.objects(database=database, schema=name):
             self.forget_object(obj)
         self._changed()
-        drop = exp.Drop(kind="SCHEMA", exists=True, cascade=True, tables=[_schema_node(duck)])
+        drop = exp.Drop(
+            kind="SCHEMA", exists=True, cascade=True, tables=[statements.schema_node(duck)]
+        )
         sql.run(self.con, drop)
-        self.con.execute(_delete("schemas", ("database", "name")), [database, name])
+        self.con.execute(statements.delete("schemas", ("database", "name")), [database, name])
 
     def drop_database(self, name: str) -> None:
         """Forget a database and everything in it."""
         for schema in self.schemas(name):
             self.drop_schema(name, schema)
         self._changed()
-        self.con.execute(_delete("databases", ("name",)), [name])
+        self.con.execute(statements.delete("databases", ("name",)), [name])
 
     def schemas(self, database: str) -> list[str]:
         """The schema names of ``database``, sorted."""
         found = self._cache.schema_lists.get(database)
         if found is None:
-            query = _select("schemas", ("name",), ("database",), ("name",))
+            query = statements.select("schemas", ("name",), ("database",), ("name",))
             rows = self.con.execute(query, [database]).fetchall()
             found = self._cache.schema_lists[database] = tuple(str(r[0]) for r in rows)
         return list(found)
@@ -370,7 +246,7 @@ class Catalog:
 
     def next_id(self) -> int:
         """A new object id (ids are never reused)."""
-        row = self.con.execute(_next_id()).fetchone()
+        row = self.con.execute(statements.next_id()).fetchone()
         assert row is not None
         return int(row[0])
 
@@ -378,7 +254,7 @@ class Catalog:
         """Record an object and its columns (the DuckDB relations are created by the caller)."""
         self._changed()
         self.con.execute(
-            _insert("objects"),
+            statements.insert("objects"),
             [
                 obj.id,
                 obj.name.database,
@@ -405,10 +281,10 @@ class Catalog:
     def set_columns(self, object_id: int, columns: list[Column]) -> None:
         """Replace the recorded columns of an object."""
         self._changed()
-        self.con.execute(_delete("columns", ("object_id",)), [object_id])
+        self.con.execute(statements.delete("columns", ("object_id",)), [object_id])
         if columns:
             self.con.executemany(
-                _insert("columns"),
+                statements.insert("columns"),
                 [
                     [object_id, i + 1, c.name, c.data_type, c.nullable, c.default_sql, c.comment]
                     for i, c in enumerate(columns)
@@ -420,7 +296,7 @@ class Catalog:
         found = self._cache.columns.get(object_id)
         if found is None:
             fields = ("name", "data_type", "nullable", "default_sql", "comment")
-            query = _select("columns", fields, ("object_id",), ("ordinal",))
+            query = statements.select("columns", fields, ("object_id",), ("ordinal",))
             rows = self.con.execute(query, [object_id]).fetchall()
             found = tuple(Column(str(r[0]), str(r[1]), bool(r[2]), r[3], r[4]) for r in rows)
             self._cache.columns[object_id] = found
@@ -428,7 +304,7 @@ class Catalog:
 
     def update_object(self, object_id: int, **values: Any) -> None:
         """Set metadata fields of one object (names are this module's column names)."""
-        unknown = set(values) - set(_OBJECT_FIELDS)
+        unknown = set(values) - set(statements.OBJECT_FIELDS)
         if unknown:
             raise ValueError(f"not catalog object fields: {sorted(unknown)}")
         if "properties" in values:
@@ -440,7 +316,7 @@ class Catalog:
         if counted is not None and "version" not in values:
             values["version"] = counted  # a counted version goes with any metadata write
         self._changed()
-        query = _update("objects", tuple(values), ("id",))
+        query = statements.update("objects", tuple(values), ("id",))
         self.con.execute(query, [*values.values(), object_id])
         if "version" in values:  # an explicit version replaces a counted one
             self._counted.pop(object_id, None)
@@ -451,9 +327,9 @@ class Catalog:
         self._changed()
         self._counted.pop(obj.id, None)
         self._unwritten.pop(obj.id, None)
-        self.con.execute(_delete("objects", ("id",)), [obj.id])
-        self.con.execute(_delete("columns", ("object_id",)), [obj.id])
-        self.con.execute(_delete("table_versions", ("object_id",)), [obj.id])
+        self.con.execute(statements.delete("objects", ("id",)), [obj.id])
+        self.con.execute(statements.delete("columns", ("object_id",)), [obj.id])
+        self.con.execute(statements.delete("table_versions", ("object_id",)), [obj.id])
         sql.run(self.con, exp.Drop(kind="TABLE", exists=True, tables=[obj.log()]))
 
     def find(self, name: ObjectName) -> CatalogObject | None:
@@ -487,7 +363,9 @@ class Catalog:
         return list(found)
 
     def _objects(self, where: tuple[str, ...], params: list[Any]) -> tuple[CatalogObject, ...]:
-        query = _select("objects", _OBJECT_FIELDS, where, ("database", "schema", "name"))
+        query = statements.select(
+            "objects", statements.OBJECT_FIELDS, where, ("database", "schema", "name")
+        )
         rows = self.con.execute(query, params).fetchall()
         found = tuple(self._with_counted(_to_object(r)) for r in rows)
         for obj in found:  # later lookups of the same objects are free
@@ -538,7 +416,7 @@ class Catalog:
         self._counted, self._written = {}, set()
 
     def _write_version(self, object_id: int, version: int) -> None:
-        self.con.execute(_update("objects", ("version",), ("id",)), [version, object_id])
+        self.con.execute(statements.update("objects", ("version",), ("id",)), [version, object_id])
         self._counted.pop(object_id, None)
         self._written.add(object_id)
 
@@ -549,7 +427,7 @@ class Catalog:
 
     def record_version(self, object_id: int, version: int, now: datetime) -> None:
         """Record that ``version`` of an object was committed at ``now``."""
-        self.con.execute(_insert("table_versions"), [object_id, version, utc_naive(now)])
+        self.con.execute(statements.insert("table_versions"), [object_id, version, utc_naive(now)])
 
     def _set_cached_version(self, object_id: int, version: int) -> None:
         """Keep cached copies of the object exact after its version moved."""
@@ -569,7 +447,7 @@ class Catalog:
         """The highest row id handed out so far (new rows get ids above it)."""
         cache = self._cache
         if cache.last_row_id is None:
-            row = self.con.execute(_select("row_ids", ("last",), (), ())).fetchone()
+            row = self.con.execute(statements.select("row_ids", ("last",), (), ())).fetchone()
             assert row is not None
             cache.last_row_id = cache.reserved_row_ids = int(row[0])
         return cache.last_row_id
@@ -585,7 +463,7 @@ class Catalog:
         self.last_row_id()  # the reservation must be known
         if cache.reserved_row_ids is None or value > cache.reserved_row_ids:
             reserved = value + ROW_ID_BLOCK
-            self.con.execute(_update("row_ids", ("last",), ()), [reserved])
+            self.con.execute(statements.update("row_ids", ("last",), ()), [reserved])
             cache.reserved_row_ids = reserved
         cache.last_row_id = value
 
@@ -594,15 +472,17 @@ class Catalog:
     def add_warehouse(self, name: str, properties: dict[str, str], now: datetime) -> None:
         """Record (or replace) a warehouse."""
         self._changed()
-        self.con.execute(_delete("warehouses", ("name",)), [name])
-        self.con.execute(_insert("warehouses"), [name, json.dumps(properties), utc_naive(now)])
+        self.con.execute(statements.delete("warehouses", ("name",)), [name])
+        self.con.execute(
+            statements.insert("warehouses"), [name, json.dumps(properties), utc_naive(now)]
+        )
 
     def warehouse_exists(self, name: str) -> bool:
         """Whether warehouse ``name`` exists."""
         found = self._cache.warehouses.get(name)
         if found is None:
             row = self.con.execute(
-                _select("warehouses", ("name",), ("name",), ()), [name]
+                statements.select("warehouses", ("name",), ("name",), ()), [name]
             ).fetchone()
             found = self._cache.warehouses[name] = row is not None
         return found

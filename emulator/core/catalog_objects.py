@@ -9,6 +9,7 @@ from typing import Any
 from sqlglot import exp
 
 from emulator import errors
+from emulator.quoting import ident
 from icebridge.sql.identifiers import ObjectName
 
 META_SCHEMA = "__ib"
@@ -59,8 +60,8 @@ class CatalogObject:
     def relation(self) -> exp.Table:
         """The user-visible DuckDB relation (a view for tables: no row id)."""
         return exp.Table(
-            this=exp.to_identifier(self.duck_name, quoted=True),
-            db=exp.to_identifier(self.duck_schema, quoted=True),
+            this=ident(self.duck_name),
+            db=ident(self.duck_schema),
         )
 
     def base(self) -> exp.Table:
@@ -68,23 +69,21 @@ class CatalogObject:
         if self.base_name is None:
             raise errors.generic(f"{self.kind} {self.name} has no base table")
         return exp.Table(
-            this=exp.to_identifier(self.base_name, quoted=True),
-            db=exp.to_identifier(self.duck_schema, quoted=True),
+            this=ident(self.base_name),
+            db=ident(self.duck_schema),
         )
 
     def log(self) -> exp.Table:
         """The change-log table of a tracked table."""
         return exp.Table(
-            this=exp.to_identifier(f"log_{self.id}", quoted=True),
-            db=exp.to_identifier(META_SCHEMA, quoted=True),
+            this=ident(f"log_{self.id}"),
+            db=ident(META_SCHEMA),
         )
 
 
 def duck_table(schema: str, name: str) -> exp.Table:
     """A quoted DuckDB ``schema.name`` table node."""
-    return exp.Table(
-        this=exp.to_identifier(name, quoted=True), db=exp.to_identifier(schema, quoted=True)
-    )
+    return exp.Table(this=ident(name), db=ident(schema))
 
 
 def utc_naive(instant: datetime) -> datetime:

@@ -82,7 +82,6 @@ __all__ = [
     "net_delta",
     "newest_record",
     "not_deleted",
-    "q",
     "row_number",
     "select_all",
     "source_for",
@@ -97,11 +96,6 @@ if TYPE_CHECKING:
 
 #: What a probe of the log looks for (beyond the version interval).
 Probe = Literal["any", "inserted", "not insert"]
-
-
-def q(name: str) -> str:
-    """A quoted DuckDB identifier (kept for callers still building text; use ``sql.ident``)."""
-    return sql.quote(name)
 
 
 _PROBE_FILTERS: dict[Probe, Callable[[], exp.Expr | None]] = {

@@ -49,7 +49,6 @@ class Kind(Enum):
     CREATE = (True, False, "create")
     DROP = (True, False, "drop")
     ALTER = (True, False, "alter")
-    UNDROP = (True, False, "undrop")
     USE = (False, False, "use")
     ALTER_SESSION = (False, False, "alter session")
     SET = (False, False, "set")

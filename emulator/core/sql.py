@@ -18,16 +18,27 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator.core.catalog_objects import META_SCHEMA
+from emulator.quoting import ident
 from emulator.translate import duckdb_sql
+
+__all__ = [
+    "column",
+    "columns",
+    "fetch_arrow",
+    "ident",
+    "literal",
+    "meta",
+    "param",
+    "quote",
+    "render",
+    "run",
+    "star",
+    "table",
+]
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
-
-
-def ident(name: str) -> exp.Identifier:
-    """A quoted DuckDB identifier: the one way a name enters emulator-built SQL."""
-    return exp.Identifier(this=name, quoted=True)
 
 
 def quote(name: str) -> str:

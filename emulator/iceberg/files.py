@@ -40,6 +40,7 @@ from pyiceberg.utils.datetime import (
 from sqlglot import exp
 
 from emulator.iceberg.types import duckdb_type
+from emulator.quoting import ident
 
 Bound = bool | int | float | str | bytes | Decimal | date | time | datetime | uuid.UUID
 
@@ -184,10 +185,6 @@ def local_path(location: str) -> str:
     return f"{parsed.netloc}{parsed.path}" if parsed.scheme == "file" else location
 
 
-def _quoted(name: str) -> exp.Identifier:
-    return exp.Identifier(this=name, quoted=True)
-
-
 def parquet_relation(
     paths: Sequence[str], schema: Schema, *, filename: str | None = None
 ) -> exp.Subquery:
@@ -203,12 +200,12 @@ def parquet_relation(
         projections: list[exp.Expr] = [
             exp.alias_(
                 exp.cast(exp.null(), exp.DataType.build(duckdb_type(c.field_type), "duckdb")),
-                _quoted(c.name),
+                ident(c.name),
             )
             for c in columns
         ]
         if filename:
-            projections.append(exp.alias_(exp.cast(exp.null(), "VARCHAR"), _quoted(filename)))
+            projections.append(exp.alias_(exp.cast(exp.null(), "VARCHAR"), ident(filename)))
         return exp.select(*projections).where(exp.false()).subquery()
 
     entries = [

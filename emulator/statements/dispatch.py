@@ -20,6 +20,7 @@ from emulator.core.query import run_query
 from emulator.core.registry import Key, Kind, Registry
 from emulator.core.script import leading_words, statement_name
 from emulator.statements import ddl, dml, information_schema, session, show
+from icebridge.sql.nodes_table import describe_kind, drop_kind, show_kind
 
 # Statements sqlglot parses as something generic: recognised by their first words.
 _SHOW_PARAMETERS: Key = (exp.Command, "SHOW PARAMETERS")
@@ -49,7 +50,7 @@ def install(registry: Registry[Engine]) -> None:
     for word in ("DATABASES", "SCHEMAS", "TABLES", "VIEWS", "WAREHOUSES"):
         add((exp.Show, word), Kind.SHOW, show.run_show)
     add(_SHOW_PARAMETERS, Kind.SHOW_PARAMETERS, show.run_show_parameters)
-    for word in ("TABLE", "VIEW"):
+    for word in ("TABLE", "VIEW", "ICEBERG TABLE"):
         add((exp.Describe, word), Kind.DESCRIBE, show.run_describe)
     for view in information_schema.VIEWS:
         registry.information_schema[view] = partial(information_schema.information_schema, view)
@@ -59,13 +60,12 @@ def kind_word(node: exp.Expression) -> str | None:
     """The word that tells statements of one node class apart (``DROP <word>``,
     ``SHOW <word>``, ``DESCRIBE <word>``, ``ALTER <word>``), or None."""
     if isinstance(node, exp.Show):
-        return str(node.this).upper()
+        return show_kind(node)
     if isinstance(node, exp.Describe):
-        props = node.args.get("properties")
-        if any(isinstance(p, exp.DynamicProperty) for p in (props.expressions if props else [])):
-            return "DYNAMIC TABLE"
-        return str(node.args.get("kind") or "TABLE").upper()
-    if isinstance(node, exp.Drop | exp.Alter):
+        return describe_kind(node)
+    if isinstance(node, exp.Drop):
+        return drop_kind(node)
+    if isinstance(node, exp.Alter):
         return str(node.args.get("kind") or "").upper()
     return None
 

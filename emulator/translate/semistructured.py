@@ -6,6 +6,7 @@ import sqlglot
 from sqlglot import exp
 
 from emulator import errors
+from emulator.quoting import ident
 from emulator.translate.column_types import declared_type
 from emulator.translate.context import TranslateContext
 from emulator.translate.walk import rewrite
@@ -112,7 +113,7 @@ def flatten(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
         name = alias.name if isinstance(alias, exp.TableAlias) and alias.name else "FLATTEN"
         if lateral:
             _check_seq_unused(tree, name)
-        table_alias = exp.TableAlias(this=exp.Identifier(this=name, quoted=True))
+        table_alias = exp.TableAlias(this=ident(name))
         if lateral:
             node.replace(exp.Lateral(this=exp.Subquery(this=select), alias=table_alias))
         else:

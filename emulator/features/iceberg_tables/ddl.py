@@ -22,6 +22,7 @@ from emulator.core.engine import SUCCESS, Handler, Outcome, status
 from emulator.core.iceberg_typing import TypedColumn, declared, from_query
 from emulator.core.query import translate_query
 from emulator.core.resolve import stored, written_parts
+from emulator.core.script import statement_name
 from emulator.core.tables import column_from_def, query_columns
 from emulator.features.iceberg_tables.exactly_once import offsets_summary
 from icebridge.errors import SqlError
@@ -311,14 +312,25 @@ def routed_drop(native: Handler) -> Handler:
         iceberg = find_iceberg(emu, target)
         if iceberg is not None:
             return run_drop_iceberg(emu, iceberg)
-        if node.args.get("iceberg") and isinstance(target, exp.Table):
-            if node.args.get("exists"):
-                name = written_parts(target)[-1]
-                return status(f"Drop statement executed successfully ({name} already dropped).")
-            emu.resolver.require(target, "DROP ICEBERG TABLE", (ICEBERG_TABLE,), label="Table")
         return native(emu, node, sql_text)
 
     return run
+
+
+def run_drop_iceberg_table(emu: Engine, node: exp.Expression, sql_text: str) -> Outcome:
+    """DROP ICEBERG TABLE [IF EXISTS]: only an Iceberg table answers to the name."""
+    assert isinstance(node, exp.Drop)
+    target = (node.args.get("tables") or [node.this])[0]
+    iceberg = find_iceberg(emu, target)
+    if iceberg is not None:
+        return run_drop_iceberg(emu, iceberg)
+    if not isinstance(target, exp.Table):
+        raise errors.unsupported(statement_name(sql_text))
+    if node.args.get("exists"):
+        name = written_parts(target)[-1]
+        return status(f"Drop statement executed successfully ({name} already dropped).")
+    emu.resolver.require(target, "DROP ICEBERG TABLE", (ICEBERG_TABLE,), label="Table")
+    raise AssertionError("require raises for a name that is not an Iceberg table")
 
 
 def routed_alter(native: Handler) -> Handler:

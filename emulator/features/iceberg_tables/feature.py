@@ -42,7 +42,8 @@ def install(engine: Engine) -> None:
         registry.wrap(cls, routed)
     registry.wrap((exp.Drop, "TABLE"), ddl.routed_drop)
     registry.wrap((exp.Alter, "TABLE"), ddl.routed_alter)
-    registry.wrap((exp.Show, "TABLES"), show.routed_show)
+    registry.statement((exp.Drop, "ICEBERG TABLE"), Kind.DROP, ddl.run_drop_iceberg_table)
+    registry.statement((exp.Show, "ICEBERG TABLES"), Kind.SHOW, show.run_show_iceberg)
 
 
 def _repair(engine: Engine) -> None:

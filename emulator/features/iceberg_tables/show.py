@@ -9,7 +9,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
-from emulator.core.engine import Handler, Outcome
+from emulator.core.engine import Outcome
 from emulator.core.listing import like_filter, scoped_objects
 
 if TYPE_CHECKING:
@@ -77,13 +77,7 @@ def show_iceberg_tables(
     return Outcome(table, table.num_rows)
 
 
-def routed_show(native: Handler) -> Handler:
-    """SHOW ICEBERG TABLES lists Iceberg tables only; SHOW TABLES stays ``native``."""
-
-    def run(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
-        if not node.args.get("iceberg"):
-            return native(emu, node, sql)
-        objects = scoped_objects(emu, node, ICEBERG_TABLE)
-        return show_iceberg_tables(emu, objects, like_filter(node.args.get("like")))
-
-    return run
+def run_show_iceberg(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
+    """SHOW ICEBERG TABLES [LIKE '…'] [IN …]: Iceberg tables only."""
+    objects = scoped_objects(emu, node, ICEBERG_TABLE)
+    return show_iceberg_tables(emu, objects, like_filter(node.args.get("like")))
