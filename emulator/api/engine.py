@@ -243,8 +243,7 @@ class EmulatorEngine:
         query_id = query_id or str(uuid.uuid4())
         with self.lock:
             try:
-                for rewrite in self.registry.rewriters:
-                    node = rewrite(self, node)
+                node = self.registry.rewrite(self, node)
                 kind, handler = dispatch.resolve(self.registry, sql, node)
                 final = node
                 for listener in self.registry.listeners:

@@ -133,6 +133,30 @@ class ChangeCapture:
             self._append_log(obj, version, "UPDATE", changed)
         return distinct, multi
 
+    def merge_untracked(
+        self, obj: CatalogObject, build: Callable[[int], exp.Expression]
+    ) -> dict[str, int]:
+        """Run a DuckDB MERGE on an untracked table; the rows written per action.
+
+        ``build(start)`` makes the statement, its new rows numbered from ``start + 1`` and
+        ``RETURNING merge_action, <row id>``; the counter moves to the highest id used.
+        """
+        assert not obj.change_tracking
+        self.version_for(obj)
+        start = self.catalog.last_row_id()
+        written = self.con.execute(sql.render_owned(build(start))).to_arrow_table()
+        if written.num_rows == 0:
+            return {}
+        actions = written.column(0)
+        counts = {
+            str(row["values"]).lower(): int(row["counts"])
+            for row in pc.value_counts(actions).to_pylist()
+        }
+        if counts.get("insert"):
+            inserted = pc.filter(written.column(1), pc.equal(actions, "INSERT"))
+            self.catalog.set_last_row_id(int(pc.max(inserted).as_py()))
+        return counts
+
     def _append_log(self, obj: CatalogObject, version: int, action: str, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return

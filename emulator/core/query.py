@@ -23,13 +23,14 @@ def check_supported(node: exp.Expression) -> None:
             raise errors.unsupported(f"function {name}")
 
 
-def name_projections(query: exp.Expression) -> exp.Expression:
+def name_projections(query: exp.Expression, *, owned: bool = False) -> exp.Expression:
     """Alias every unaliased projection with the column name Snowflake would return.
 
     Names are computed on the Snowflake AST (before translation), e.g. ``COUNT(*)`` and
-    ``A + 1``; star projections keep the names of the columns they expand to.
+    ``A + 1``; star projections keep the names of the columns they expand to. ``query`` is
+    copied first unless the caller ``owned`` it (built it for this call).
     """
-    node = query.copy()
+    node = query if owned else query.copy()
     selects: list[exp.Select] = []
     if isinstance(node, exp.Select):
         selects.append(node)
@@ -53,10 +54,11 @@ def name_projections(query: exp.Expression) -> exp.Expression:
     return node
 
 
-def translate_query(emu: Engine, node: exp.Expression) -> exp.Expression:
-    """A Snowflake query as a DuckDB query with Snowflake's result column names."""
+def translate_query(emu: Engine, node: exp.Expression, *, owned: bool = False) -> exp.Expression:
+    """A Snowflake query as a DuckDB query with Snowflake's result column names (``owned``:
+    the caller built ``node`` for this call, so it may be changed in place)."""
     check_supported(node)
-    return emu.translate(name_projections(node))
+    return emu.translate(name_projections(node, owned=owned))
 
 
 def run_query(emu: Engine, node: exp.Expression, text: str) -> Outcome:

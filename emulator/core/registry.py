@@ -11,7 +11,7 @@ into lower objects from above.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -134,8 +134,11 @@ class Registry(Generic[E]):
     """
 
     _statements: dict[Key, Registration[E]] = field(default_factory=dict)
-    #: Rewrites applied to every parsed statement before dispatch (SYSTEM$ functions).
-    rewriters: list[Callable[[E, exp.Expression], exp.Expression]] = field(default_factory=list)
+    #: Rewrites of parsed statements before dispatch (SYSTEM$ functions), each with the
+    #: upper-case function names it rewrites (see :meth:`rewriter`).
+    rewriters: list[tuple[frozenset[str], Callable[[E, exp.Expression], exp.Expression]]] = field(
+        default_factory=list
+    )
     relations: dict[str, RelationProvider] = field(default_factory=dict)
     change_sources: dict[str, ChangeSourceFactory] = field(default_factory=dict)
     information_schema: dict[str, InformationSchemaView] = field(default_factory=dict)
@@ -152,6 +155,23 @@ class Registry(Generic[E]):
     _services: dict[type[Any], Any] = field(default_factory=dict)
 
     # -- statements ------------------------------------------------------------------------
+
+    def rewriter(
+        self, names: Iterable[str], rewrite: Callable[[E, exp.Expression], exp.Expression]
+    ) -> None:
+        """Register ``rewrite`` for statements calling one of the functions ``names``."""
+        self.rewriters.append((frozenset(n.upper() for n in names), rewrite))
+
+    def rewrite(self, engine: E, node: exp.Expression) -> exp.Expression:
+        """Apply the rewriters whose functions ``node`` calls (one walk of the tree finds
+        them, so a statement calling none pays a single pass)."""
+        called = {str(call.name).upper() for call in node.find_all(exp.Anonymous)}
+        if not called:
+            return node
+        for names, rewrite in self.rewriters:
+            if not names.isdisjoint(called):
+                node = rewrite(engine, node)
+        return node
 
     def statement(
         self, key: Key, kind: Kind, handler: Callable[[E, exp.Expression, str], Outcome]

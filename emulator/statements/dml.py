@@ -28,6 +28,7 @@ from icebridge.sql.dialect import parse_one
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
+    from emulator.statements.merge_direct import DirectMerge
 
 INSERTED = "number of rows inserted"
 UPDATED = "number of rows updated"
@@ -77,10 +78,11 @@ def run_insert(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     columns = emu.catalog.columns(obj.id)
     names = given if given is not None else [c.name for c in columns]
     source = node.expression
-    check_supported(source)
-    if isinstance(source, exp.Values):
-        source = exp.select(exp.Star()).from_(_fill_default_keywords(source, names, columns))
-    duck_source = translate_query(emu, source)
+    owned = isinstance(source, exp.Values)
+    if owned:
+        values = _fill_default_keywords(source, names, columns)
+        source = exp.Select(expressions=[exp.Star()], from_=exp.From(this=values))
+    duck_source = translate_query(emu, source, owned=owned)
     width = _known_width(node.expression)
     if width is None:  # a star: ask DuckDB
         wrapped = exp.Subquery(this=duck_source, alias=exp.TableAlias(this=sql.ident("__ib_src")))
@@ -122,7 +124,8 @@ def _known_width(source: exp.Expression) -> int | None:
 def _fill_default_keywords(
     values: exp.Values, names: list[str], columns: list[Column]
 ) -> exp.Values:
-    """Replace ``DEFAULT`` inside VALUES rows by the column's DEFAULT (or NULL)."""
+    """``values`` with each ``DEFAULT`` inside its rows replaced by the column's DEFAULT (or
+    NULL): a copy, the statement's own node being left as written."""
     by_name = {c.name: c for c in columns}
     out = values.copy()
     for row in out.expressions:
@@ -190,6 +193,7 @@ def run_truncate(emu: Engine, node: exp.Expression, text: str) -> Outcome:
 def run_merge(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     """MERGE, planned by :mod:`emulator.statements.merge` and written through the capture point."""
     from emulator.statements import merge as planner
+    from emulator.statements.merge_direct import direct_merge
 
     assert isinstance(node, exp.Merge)
     check_supported(node)
@@ -204,6 +208,15 @@ def run_merge(emu: Engine, node: exp.Expression, text: str) -> Outcome:
         row_id=ROW_ID,
         defaults=defaults_for(emu, columns),
     )
+    if not obj.change_tracking:
+        direct = direct_merge(
+            planner.strip_long_qualifiers(node),
+            target,
+            emu.translate,
+            error_on_nondeterministic=bool(emu.state.parameters["ERROR_ON_NONDETERMINISTIC_MERGE"]),
+        )
+        if direct is not None:
+            return _run_direct(emu, obj, direct)
     plan = planner.plan_merge(node, target, emu.translate)
     for statement in plan.setup:
         sql.run(emu.con, statement)
@@ -222,3 +235,17 @@ def run_merge(emu: Engine, node: exp.Expression, text: str) -> Outcome:
         sql.run(emu.con, statement)
     values = plan.counts(inserted, updated, deleted)
     return Outcome(_count_table(list(plan.count_columns), list(values)), sum(values))
+
+
+def _run_direct(emu: Engine, obj: CatalogObject, direct: DirectMerge) -> Outcome:
+    """A MERGE as one DuckDB statement (:mod:`emulator.statements.merge_direct`)."""
+    from emulator.statements import merge as planner
+
+    if direct.violations is not None:
+        row = sql.run(emu.con, direct.violations).fetchone()
+        if row is not None:
+            raise planner.nondeterministic_error(row)
+    counts = emu.capture.merge_untracked(obj, direct.build)
+    labels = {"insert": INSERTED, "update": UPDATED, "delete": DELETED}
+    values = [counts.get(kind, 0) for kind in direct.count_kinds]
+    return Outcome(_count_table([labels[kind] for kind in direct.count_kinds], values), sum(values))

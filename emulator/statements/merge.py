@@ -104,7 +104,7 @@ def plan_merge(
     source row, in the order DuckDB reads the source, wins; it alone decides whether the row is
     updated (and with which values) or deleted.
     """
-    merge = _strip_long_qualifiers(merge)
+    merge = strip_long_qualifiers(merge)
     names = Names(merge, target)
     clauses = read_clauses(
         merge, target.columns, names.target_names, names.source_alias, source_columns
@@ -189,7 +189,7 @@ def execute_plan(
     return plan.counts(counts["insert"], counts["update"], counts["delete"])
 
 
-def _strip_long_qualifiers(merge: exp.Merge) -> exp.Merge:
+def strip_long_qualifiers(merge: exp.Merge) -> exp.Merge:
     """``db.schema.t.c`` -> ``t.c``: the plan names the target and source by alias only."""
     merge = merge.copy()
     for column in merge.find_all(exp.Column):

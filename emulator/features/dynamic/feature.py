@@ -10,7 +10,7 @@ from emulator.core.catalog import DYNAMIC_TABLE
 from emulator.core.dynamic_spec import HISTORY_DDL
 from emulator.core.registry import Kind
 from emulator.features.dynamic import alter, create, show
-from emulator.features.dynamic.history import replace_calls
+from emulator.features.dynamic.history import FUNCTION, replace_calls
 from emulator.features.dynamic.refresh import ensure_readable
 from emulator.features.dynamic.schedule import DynamicTableSource
 from icebridge.sql.nodes_table import AlterDynamicTable, CreateDynamicTable
@@ -25,7 +25,7 @@ def install(engine: Engine) -> None:
     source = DynamicTableSource(engine)
     registry.provide(DynamicTableSource, source)
     engine.scheduler.register(source)  # so a reopened emulator refreshes on advance()
-    registry.rewriters.append(replace_calls)
+    registry.rewriter((FUNCTION,), replace_calls)
     registry.metadata_ddl.append(HISTORY_DDL)
     registry.read_checks[DYNAMIC_TABLE] = ensure_readable
     registry.statement(CreateDynamicTable, Kind.CREATE, create.run_create_dynamic)

@@ -11,7 +11,7 @@ from emulator.core.registry import Kind
 from emulator.features.iceberg_tables import ddl, show
 from emulator.features.iceberg_tables.dml import routed
 from emulator.features.iceberg_tables.exactly_once import repair
-from emulator.features.iceberg_tables.functions import rewrite_iceberg_functions
+from emulator.features.iceberg_tables.functions import FUNCTION, rewrite_iceberg_functions
 from emulator.features.iceberg_tables.reads import relation
 from emulator.features.iceberg_tables.streams_source import IcebergSource
 from icebridge.sql.nodes_table import CreateIcebergTable
@@ -33,7 +33,7 @@ def install(engine: Engine) -> None:
     registry.commit_hooks.append(engine.lake.hooks.statement_committed)
     registry.relations[ICEBERG_TABLE] = read
     registry.change_sources[ICEBERG_TABLE] = lambda obj: IcebergSource(engine, obj)
-    registry.rewriters.append(rewrite_iceberg_functions)
+    registry.rewriter((FUNCTION,), rewrite_iceberg_functions)
     # A reopened emulator moves stream offsets recorded by an Iceberg commit whose DuckDB
     # commit was lost (exactly-once).
     registry.open_hooks.append(lambda: _repair(engine))

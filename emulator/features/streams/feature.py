@@ -33,7 +33,7 @@ def install(engine: Engine) -> None:
     registry.provide(statements.StatementLog, tracker.statements)
     registry.metadata_ddl.extend(statements.ddl())
     registry.close_hooks.append(tracker.probe.flush)
-    registry.rewriters.append(rewrite_stream_functions)
+    registry.rewriter(("SYSTEM$STREAM_HAS_DATA",), rewrite_stream_functions)
 
     def read(obj: CatalogObject, table: exp.Table) -> exp.Expression:
         return relation(engine, obj, table)

@@ -29,7 +29,7 @@ def install(engine: Engine) -> None:
     registry.provide(TaskEngine, tasks)
     registry.metadata_ddl.append(HISTORY_DDL)
     engine.scheduler.register(tasks)
-    registry.rewriters.append(system_functions.rewrite)
+    registry.rewriter(system_functions.NAMES, system_functions.rewrite)
     registry.close_hooks.append(tasks.history.flush)
     registry.statement(CreateTask, Kind.TASK_DDL, statements.run_task_ddl)
     registry.statement(AlterTask, Kind.TASK_DDL, statements.run_task_ddl)

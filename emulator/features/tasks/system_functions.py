@@ -169,3 +169,5 @@ _FUNCTIONS: dict[str, Callable[[Engine, list[Any]], str | None]] = {
     "SYSTEM$TASK_DEPENDENTS_ENABLE": task_dependents_enable,
 }
 _TABLE_FUNCTIONS = frozenset({"TASK_HISTORY", "COMPLETE_TASK_GRAPHS"})
+#: Every function name :func:`rewrite` replaces (its registration key).
+NAMES = frozenset(_FUNCTIONS) | _TABLE_FUNCTIONS
