@@ -10,6 +10,7 @@ bare DuckDB exceptions to users.
 from __future__ import annotations
 
 from icebridge.errors import DataError, ProgrammingError, SqlError, UnsupportedError
+from icebridge.sql.identifiers import quote
 
 _COMPILATION = "SQL compilation error:\n"
 
@@ -44,6 +45,27 @@ def invalid_identifier(name: str) -> ProgrammingError:
     """``000904 (42000)``: invalid identifier 'X'."""
     return ProgrammingError(
         f"{_COMPILATION}invalid identifier '{name}'", errno=904, sqlstate="42000"
+    )
+
+
+def duplicate_column(name: str) -> ProgrammingError:
+    """``002025 (42S21)``: duplicate column name 'X' (a column list names one column twice)."""
+    return ProgrammingError(
+        f"{_COMPILATION}duplicate column name '{name}'", errno=2025, sqlstate="42S21"
+    )
+
+
+def columns_differ_only_in_case(first: str | None, second: str) -> UnsupportedError:
+    """Column names that differ only in case (``ID`` and ``"id"``): two columns in Snowflake,
+    but DuckDB, which holds the emulator's tables, compares names ignoring case.
+
+    ``first`` is None when only DuckDB's report of the second name is known.
+    """
+    pair = f"{quote(first)} and {quote(second)}" if first else f"{quote(second)} and another"
+    return unsupported(
+        f"column names that differ only in case ({pair}): "
+        "Snowflake keeps them apart, but the emulator cannot hold both because DuckDB "
+        "compares column names case-insensitively; rename one of them"
     )
 
 

@@ -25,12 +25,14 @@ from icebridge.errors import (
 if TYPE_CHECKING:
     from emulator import Emulator
     from icebridge.pipeline import Column, Pipeline, PipelineStatus, Schedule
+    from icebridge.plan_changes import Change, Plan, deploy, plan
     from icebridge.render import render_all
     from icebridge.targets.base import Target
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Change",
     "Column",
     "DataError",
     "DefinitionError",
@@ -41,12 +43,15 @@ __all__ = [
     "IngestError",
     "Pipeline",
     "PipelineStatus",
+    "Plan",
     "ProgrammingError",
     "Schedule",
     "SqlError",
     "Target",
     "UnsupportedError",
     "__version__",
+    "deploy",
+    "plan",
     "render_all",
 ]
 
@@ -57,6 +62,10 @@ _LAZY = {
     "PipelineStatus": "icebridge.pipeline",
     "Schedule": "icebridge.pipeline",
     "render_all": "icebridge.render",
+    "Change": "icebridge.plan_changes",
+    "Plan": "icebridge.plan_changes",
+    "deploy": "icebridge.plan_changes",
+    "plan": "icebridge.plan_changes",
     "Target": "icebridge.targets.base",
 }
 

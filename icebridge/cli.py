@@ -1,92 +1,53 @@
-"""The ``icebridge`` command line.
+"""The ``icebridge`` command line (click for commands and options, rich for tables).
 
-``icebridge plan [FILE.py | MODULE[:ATTR]]`` prints the Snowflake SQL of the pipelines
-found there (the bundled orders example by default): one statement per block, each
-ending in ``;``, syntax-highlighted when stdout is a terminal.
-
-``icebridge demo`` runs the bundled pipelines on the embedded emulator (see
-:mod:`icebridge.demo`).
+``icebridge plan [SOURCE]`` prints the Snowflake SQL of the pipelines in SOURCE (a .py
+file or ``MODULE[:ATTR]``, the bundled orders example by default); with a target
+(``--emulator DIR`` or ``--connection NAME``) it prints the changes a deploy would make
+there. ``deploy`` executes that plan, ``status`` reports each pipeline, ``sql`` runs one
+statement, ``advance`` moves an emulator's clock, ``demo`` runs the bundled demo.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
-import runpy
+import dataclasses
+import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO, TypeVar
 
+import click
+
+from icebridge.cli_load import DEFAULT_SOURCE, CliError, collect, format_plan, load
 from icebridge.errors import IcebridgeError
-from icebridge.pipeline import Pipeline
 
-DEFAULT_SOURCE = "icebridge.examples.orders"
+__all__ = ["CliError", "collect", "format_plan", "load", "main"]
 
-
-class CliError(Exception):
-    """A usage problem reported as ``icebridge: error: ...``."""
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _pipelines_in(value: object) -> list[Pipeline] | None:
-    if isinstance(value, Pipeline):
-        return [value]
-    if isinstance(value, list | tuple) and value and all(isinstance(v, Pipeline) for v in value):
-        return list(value)
-    return None
+def _out() -> TextIO:
+    obj: TextIO | None = click.get_current_context().obj
+    return obj if obj is not None else sys.stdout
 
 
-def collect(namespace: Mapping[str, Any]) -> list[Pipeline]:
-    """The pipelines a module defines: its ``PIPELINES`` if present, else every attribute
-    that is a Pipeline or a list/tuple of Pipelines (in definition order, without repeats)."""
-    if "PIPELINES" in namespace:
-        found = _pipelines_in(namespace["PIPELINES"])
-        if found is None:
-            raise CliError("PIPELINES must be a Pipeline or a list/tuple of Pipelines")
-        return found
-    out: list[Pipeline] = []
-    for key, value in namespace.items():
-        if key.startswith("_"):
-            continue
-        for p in _pipelines_in(value) or []:
-            if p not in out:
-                out.append(p)
-    return out
+def _console() -> Any:
+    from rich.console import Console
+
+    out = _out()
+    return Console(file=out, width=None if out.isatty() else 120, soft_wrap=False)
 
 
-def load(source: str | None) -> list[Pipeline]:
-    """Load pipelines from a file path, ``module:attr`` or a module name."""
-    source = source or DEFAULT_SOURCE
-    if source.endswith(".py") or os.path.isfile(source):
-        if not os.path.isfile(source):
-            raise CliError(f"no such file: {source}")
-        found = collect(runpy.run_path(source, run_name="__icebridge_plan__"))
-    else:
-        module_name, _, attr = source.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as err:
-            raise CliError(f"cannot import {module_name}: {err}") from None
-        if attr:
-            value: Any = module
-            for part in attr.split("."):
-                if not hasattr(value, part):
-                    raise CliError(f"{module_name} has no attribute {attr}")
-                value = getattr(value, part)
-            selected = _pipelines_in(value)
-            if selected is None:
-                raise CliError(f"{source} is not a Pipeline or a list/tuple of Pipelines")
-            found = selected
-        else:
-            found = collect(vars(module))
-    if not found:
-        raise CliError(f"no Pipeline found in {source}")
-    return found
+def _source(f: F) -> F:
+    return click.argument("source", required=False, metavar="[SOURCE]")(f)
 
 
-def format_plan(statements: Iterable[str]) -> str:
-    """Statements as text blocks, each ending in ``;``, separated by blank lines."""
-    return "".join(f"{s};\n\n" for s in statements).rstrip("\n") + "\n"
+def _targets(f: F) -> F:
+    f = click.option(
+        "--connection", metavar="NAME", help="a connection of the Snowflake CLI's connections.toml"
+    )(f)
+    return click.option(
+        "--emulator", "emulator_dir", metavar="DIR", help="an emulator directory (created if new)"
+    )(f)
 
 
 def _highlight(text: str) -> str:
@@ -104,71 +65,189 @@ def _highlight(text: str) -> str:
     return str(highlight(text, lexer, TerminalFormatter()))
 
 
-def _plan(args: argparse.Namespace, out: TextIO) -> int:
-    from icebridge.render import render_all
-
-    text = format_plan(render_all(load(args.source), pretty=True))
-    color = args.color == "always" or (args.color == "auto" and out.isatty())
-    out.write(_highlight(text) if color else text)
-    return 0
+@click.group(help="Snowflake staging -> stream -> task -> Iceberg pipelines.")
+@click.version_option(package_name="icebridge-sdk", prog_name="icebridge")
+def cli() -> None:
+    """The command group."""
 
 
-def _demo(args: argparse.Namespace, out: TextIO) -> int:
+@cli.command(
+    help=f"Print the SQL of pipelines, or with a target the changes a deploy makes "
+    f"there. SOURCE: a .py file or MODULE[:ATTR] (default {DEFAULT_SOURCE})."
+)
+@_source
+@_targets
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    help="syntax highlighting (auto: only when stdout is a terminal)",
+)
+def plan(source: str | None, emulator_dir: str | None, connection: str | None, color: str) -> None:
+    pipelines = load(source)
+    out = _out()
+    if emulator_dir is None and connection is None:
+        from icebridge.render import render_all
+
+        text = format_plan(render_all(pipelines, pretty=True))
+        colored = color == "always" or (color == "auto" and out.isatty())
+        out.write(_highlight(text) if colored else text)
+        return
+    from icebridge.cli_render import plan_renderable
+    from icebridge.cli_targets import open_target
+    from icebridge.plan_changes import plan as make_plan
+
+    with open_target(emulator_dir, connection) as target:
+        _console().print(plan_renderable(make_plan(pipelines, target)))
+
+
+@cli.command(help="Deploy pipelines: execute the plan against the target.")
+@_source
+@_targets
+@click.option(
+    "--rebuild",
+    multiple=True,
+    metavar="TABLE",
+    help="a table or stream that may be recreated (it loses its rows); repeatable",
+)
+@click.option("--allow-rebuild", is_flag=True, help="recreate every object a change needs")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="also drop icebridge tasks of pipelines not given (e.g. renamed ones)",
+)
+def deploy(
+    source: str | None,
+    emulator_dir: str | None,
+    connection: str | None,
+    rebuild: tuple[str, ...],
+    allow_rebuild: bool,
+    prune: bool,
+) -> None:
+    from icebridge.cli_render import plan_renderable
+    from icebridge.cli_targets import open_target
+    from icebridge.plan_changes import deploy as run_deploy
+
+    pipelines = load(source)
+    with open_target(emulator_dir, connection) as target:
+        done = run_deploy(
+            pipelines, target, rebuild=rebuild, allow_rebuild=allow_rebuild, prune=prune
+        )
+    console = _console()
+    console.print(plan_renderable(done, show_sql=False))
+    if done:
+        console.print(f"Deployed: {len(done)} change(s).")
+
+
+@cli.command(help="Report each pipeline: rows, lag, stream, runs, next run, last error.")
+@_source
+@_targets
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of tables")
+def status(
+    source: str | None, emulator_dir: str | None, connection: str | None, as_json: bool
+) -> None:
+    from icebridge.cli_render import jsonable
+    from icebridge.cli_targets import open_target
+
+    pipelines = load(source)
+    with open_target(emulator_dir, connection) as target:
+        reports = [p.status(target) for p in pipelines]
+    if as_json:
+        data = [jsonable(dataclasses.asdict(r)) for r in reports]
+        _out().write(json.dumps(data, indent=2) + "\n")
+        return
+    console = _console()
+    for report in reports:
+        console.print(report)
+
+
+@cli.command(help="Run one Snowflake SQL statement against the target and print its result.")
+@click.argument("statement")
+@_targets
+@click.option("--json", "as_json", is_flag=True, help="print the rows as JSON")
+def sql(statement: str, emulator_dir: str | None, connection: str | None, as_json: bool) -> None:
+    from icebridge.cli_render import jsonable, result_renderable
+    from icebridge.cli_targets import open_target
+
+    with open_target(emulator_dir, connection) as target:
+        result = target.query(statement)
+    if as_json:
+        _out().write(json.dumps(jsonable(result.to_pylist()), indent=2) + "\n")
+    else:
+        _console().print(result_renderable(result))
+
+
+@cli.command(
+    help="Move an emulator's clock by DURATION ('5 minutes'), running every task and "
+    "refresh that falls due."
+)
+@click.argument("duration")
+@click.option(
+    "--emulator", "emulator_dir", metavar="DIR", required=True, help="the emulator directory"
+)
+def advance(duration: str, emulator_dir: str) -> None:
+    from icebridge.cli_targets import open_target
+
+    with open_target(emulator_dir, None) as target:
+        runs = target.advance(duration)  # type: ignore[attr-defined]
+        now = target.now  # type: ignore[attr-defined]
+    counts: dict[str, int] = {}
+    for run in runs:
+        counts[run.state] = counts.get(run.state, 0) + 1
+    summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no runs"
+    _out().write(f"now {now}: {summary}\n")
+
+
+@cli.command(help="Run the bundled pipelines on the embedded emulator with simulated traffic.")
+@click.option(
+    "--path",
+    default="icebridge-demo",
+    show_default=True,
+    help=(
+        "emulator directory; it must be new, empty or an earlier demo lake (it holds the "
+        ".icebridge-demo marker the demo writes), which is emptied first; any other directory "
+        "is refused and nothing is deleted"
+    ),
+)
+@click.option("--in-memory", is_flag=True, help="keep nothing on disk")
+@click.option("--minutes", type=int, default=30, show_default=True, help="simulated minutes")
+@click.option("--seed", type=int, default=7, show_default=True, help="traffic seed")
+def demo(path: str, in_memory: bool, minutes: int, seed: int) -> None:
     from pathlib import Path
 
     from icebridge.demo import run_demo
 
-    if args.minutes < 1:
+    if minutes < 1:
         raise CliError("--minutes must be at least 1")
-    path = None if args.in_memory else Path(args.path)
-    result = run_demo(out, path=path, minutes=args.minutes, seed=args.seed)
-    return 0 if result.ok else 1
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with one sub-command per action."""
-    parser = argparse.ArgumentParser(
-        prog="icebridge", description="Snowflake staging -> stream -> task -> Iceberg pipelines."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    plan = commands.add_parser("plan", help="print the Snowflake SQL of pipelines")
-    plan.add_argument(
-        "source",
-        nargs="?",
-        help=f"a .py file or MODULE[:ATTR] defining pipelines (default: {DEFAULT_SOURCE})",
-    )
-    plan.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="syntax highlighting (auto: only when stdout is a terminal)",
-    )
-    plan.set_defaults(handler=_plan)
-    demo = commands.add_parser(
-        "demo", help="run the bundled pipelines on the embedded emulator with simulated traffic"
-    )
-    demo.add_argument(
-        "--path",
-        default="icebridge-demo",
-        help="emulator directory, replaced on each run (default: ./icebridge-demo)",
-    )
-    demo.add_argument("--in-memory", action="store_true", help="keep nothing on disk")
-    demo.add_argument("--minutes", type=int, default=30, help="simulated minutes (default 30)")
-    demo.add_argument("--seed", type=int, default=7, help="traffic seed (default 7)")
-    demo.set_defaults(handler=_demo)
-    return parser
+    where = None if in_memory else Path(path).expanduser()
+    result = run_demo(_out(), path=where, minutes=minutes, seed=seed)
+    if not result.ok:
+        raise click.exceptions.Exit(1)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    stream = out or sys.stdout
+    """Run the command line; returns the exit status (2 for usage and icebridge errors)."""
     try:
-        status: int = args.handler(args, stream)
-    except (CliError, IcebridgeError) as err:
+        # standalone_mode=False: click returns exit codes (--version, demo failures) instead
+        # of calling sys.exit, and lets icebridge errors through to be reported below.
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="icebridge",
+            standalone_mode=False,
+            obj=out,
+        )
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as err:
+        err.show(file=sys.stderr)
+        return 2
+    except click.exceptions.Abort:
+        print("icebridge: aborted", file=sys.stderr)
+        return 1
+    except IcebridgeError as err:  # CliError included
         print(f"icebridge: error: {err}", file=sys.stderr)
         return 2
-    return status
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

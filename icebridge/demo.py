@@ -6,6 +6,13 @@ into the staging tables minute by minute (duplicates and late updates included),
 the virtual clock so the tasks run, and prints what happened: rows staged and loaded, task
 runs by state, lag, and where the Iceberg tables are. Finally it checks that each Iceberg
 table holds exactly the latest version of every key.
+
+The demo directory is replaced on each run, but only when it is safe: a directory that does
+not exist or is empty is used as it is; a directory holding the marker file
+:data:`MARKER` (written by an earlier demo run) is an earlier demo lake and is emptied first;
+anything else (a non-empty directory without the marker, a file, the current or home
+directory or one of their parents) is refused with :class:`DemoPathError` and nothing is
+deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from sqlglot import exp
 
+from icebridge.errors import IcebridgeError, LakeLockedError
 from icebridge.examples import orders as example
 from icebridge.examples.generator import OrderTraffic, Row
 from icebridge.pipeline import Pipeline
@@ -32,6 +40,12 @@ if TYPE_CHECKING:
     from emulator import Emulator
 
 DEFAULT_PATH = Path("icebridge-demo")
+#: The file a demo run writes into its directory; only a directory holding it is ever emptied.
+MARKER = ".icebridge-demo"
+_MARKER_TEXT = (
+    "This directory is an emulator lake written by `icebridge demo`.\n"
+    "The next `icebridge demo` run with this path deletes everything in it.\n"
+)
 _BAR = 30
 
 
@@ -47,6 +61,64 @@ class DemoResult:
     def ok(self) -> bool:
         """True when every Iceberg table holds exactly the latest row per key."""
         return all(self.verified.values())
+
+
+class DemoPathError(IcebridgeError):
+    """The demo directory is not one the demo may replace; nothing was deleted."""
+
+
+def _protected(path: Path) -> str | None:
+    """Why ``path`` may never be the demo directory (it holds the user's own work)."""
+    resolved = path.resolve()
+    for what, place in (("the current directory", Path.cwd()), ("the home directory", Path.home())):
+        place = place.resolve()
+        if resolved == place:
+            return f"it is {what}"
+        if resolved in place.parents:
+            return f"it contains {what}"
+    return None
+
+
+def prepare_path(path: Path) -> None:
+    """Make ``path`` an empty demo directory holding :data:`MARKER`.
+
+    A missing or empty directory is used as it is; an earlier demo lake (a directory holding
+    the marker) is emptied. Anything else raises :class:`DemoPathError` naming the path, and
+    nothing is deleted.
+    """
+    reason = _protected(path)
+    if reason is None and path.exists() and not path.is_dir():
+        reason = "it is not a directory"
+    earlier = (path / MARKER).is_file()
+    if reason is None and path.is_dir() and not earlier and any(path.iterdir()):
+        reason = f"it is not empty and holds no {MARKER} marker of an earlier demo run"
+    if reason is not None:
+        raise DemoPathError(
+            f"refusing to use {str(path)!r} as the demo directory: {reason}; "
+            "pass --path with a new or empty directory"
+        )
+    if earlier:
+        _refuse_if_open(path)
+    if path.is_dir():
+        for entry in path.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    (path / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def _refuse_if_open(path: Path) -> None:
+    """Raise :class:`DemoPathError` when an Emulator (a running demo) holds the lake."""
+    from emulator import Emulator
+
+    try:
+        Emulator(path=path).close()
+    except LakeLockedError as err:
+        raise DemoPathError(
+            f"refusing to reset {str(path)!r}: the demo lake is in use ({err})"
+        ) from None
 
 
 def setup_statements(pipelines: Sequence[Pipeline]) -> list[str]:
@@ -98,13 +170,14 @@ def run_demo(
 ) -> DemoResult:
     """Run the demo, printing progress and a summary to ``out``.
 
-    ``path`` is the emulator directory (``None``: in memory). An existing directory is
-    replaced, so every run starts from the same state.
+    ``path`` is the emulator directory (``None``: in memory). An earlier demo lake there is
+    replaced, so every run starts from the same state; any other non-empty directory raises
+    :class:`DemoPathError` (see :func:`prepare_path`).
     """
     from emulator import Emulator
 
-    if path is not None and path.exists():
-        shutil.rmtree(path)
+    if path is not None:
+        prepare_path(path)
     pipelines = list(example.PIPELINES)
     orders, order_items = pipelines
     traffic = OrderTraffic(seed=seed)

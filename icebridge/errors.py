@@ -73,3 +73,45 @@ class DataError(SqlError):
 
 class UnsupportedError(SqlError):
     """Valid Snowflake SQL that the emulator does not implement (never a silent no-op)."""
+
+
+class ClockError(IcebridgeError, ValueError):
+    """A clock argument is invalid: a bad duration, a naive instant, or a move backwards.
+
+    Also a ``ValueError``, so code catching that keeps working.
+    """
+
+
+class LakeError(IcebridgeError):
+    """A persistent lake (``Emulator(path=...)``) cannot be opened or used as asked."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class LakeLockedError(LakeError):
+    """Another Emulator holds the lake: one writer per lake, and no writer beside readers.
+
+    ``pid`` and ``host`` name the holding process when known; ``read_only`` is True when
+    the holders are read-only opens.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        pid: int | None = None,
+        host: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(message, path=path)
+        self.pid = pid
+        self.host = host
+        self.read_only = read_only
+
+
+class LakeReadOnlyError(ProgrammingError, LakeError):
+    """A write (DML, DDL, advance, ingest, compaction) on a lake opened with
+    ``read_only=True``; a SQL error (``errno`` 990002, SQLSTATE 25006) and a LakeError."""

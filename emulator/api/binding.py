@@ -9,6 +9,15 @@ Snowflake SQL (the generator escapes strings).
 
 Binding styles follow snowflake-connector-python
 (https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-example#binding-data).
+With an explicit ``paramstyle`` (a connection always passes its own) the connector's rules hold:
+``pyformat`` / ``format`` bind ``%s`` and ``%(name)s`` and read ``%%`` as ``%`` anywhere in the
+text, string literals included, because the connector formats the whole text with Python's
+``%`` (``SnowflakeCursor._preprocess_pyformat_query``); a list or tuple value becomes a
+comma-separated list (``IN (%s)``), as the connector's ``_list_to_snowflake`` makes it.
+``qmark`` / ``numeric`` bind ``?`` and ``:n`` server-side: parameters must be a list or tuple,
+and an element may be a ``(snowflake_type, value)`` pair
+(``SnowflakeConnection._get_snowflake_type_and_binding``). Without a paramstyle the style is
+inferred from the statement and placeholders inside quotes are left alone.
 """
 
 from __future__ import annotations
@@ -25,10 +34,35 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
+from emulator.api.placeholders import (
+    CLIENT_STYLES,
+    ER_FAILED_PROCESSING_PYFORMAT,
+    ER_FAILED_PROCESSING_QMARK,
+    PARAMSTYLES,
+    Params,
+    Typed,
+    number_placeholders,
+)
 from icebridge.errors import ProgrammingError
 from icebridge.sql.dialect import DIALECT, generate, parse
 
-Params = Sequence[Any] | Mapping[str, Any]
+__all__ = [
+    "CLIENT_STYLES",
+    "ER_FAILED_PROCESSING_PYFORMAT",
+    "PARAMSTYLES",
+    "Params",
+    "Typed",
+    "bind",
+    "bind_tree",
+    "binds",
+    "literal",
+    "multi_row_insert",
+    "multi_row_insert_tree",
+    "number_placeholders",
+    "parse_one_statement",
+    "split_statements",
+    "substitute",
+]
 
 #: Parsed statement templates (placeholders numbered) by text, least recently used first:
 #: a statement run again with other values is not parsed again.
@@ -37,15 +71,29 @@ _templates: OrderedDict[str, exp.Expression] = OrderedDict()
 _templates_lock = threading.Lock()
 
 
-def bind(sql: str, params: Params) -> str:
+def binds(params: Any, paramstyle: str | None) -> bool:
+    """Whether ``execute(command, params)`` binds at all. As the connector by default
+    (``interpolate_empty_sequences=False``): None or an empty sequence / mapping binds
+    nothing and the text is sent as written; in qmark / numeric style a mapping still
+    reaches the binder, which refuses it."""
+    if params is None:
+        return False
+    if isinstance(params, Mapping):
+        return len(params) > 0 or paramstyle not in (None, *CLIENT_STYLES)
+    if isinstance(params, list | tuple):
+        return len(params) > 0
+    return True  # one bare value: the connector binds it as a one-element list
+
+
+def bind(sql: str, params: Params, paramstyle: str | None = None) -> str:
     """``sql`` with ``params`` bound as literals, as Snowflake SQL text."""
-    return generate(bind_tree(sql, params))
+    return generate(bind_tree(sql, params, paramstyle))
 
 
-def bind_tree(sql: str, params: Params) -> exp.Expression:
+def bind_tree(sql: str, params: Params, paramstyle: str | None = None) -> exp.Expression:
     """Parse ``sql`` and replace its placeholders with literal nodes for ``params`` (a new
     tree, the caller's to change)."""
-    text, values = number_placeholders(sql, params)
+    text, values = number_placeholders(sql, params, paramstyle)
     return substitute(_template(text), values)
 
 
@@ -99,7 +147,11 @@ def substitute(tree: exp.Expression, values: Sequence[Any]) -> exp.Expression:
                 f"no value bound for placeholder {shown}", errno=8, sqlstate="07002"
             )
         used.add(int(key))
-        node.replace(literal(values[int(key) - 1]))
+        value = values[int(key) - 1]
+        if isinstance(value, list | tuple) and not isinstance(value, Typed):
+            _expand(node, value)
+        else:
+            node.replace(literal(value))
     if len(used) != len(values):
         raise ProgrammingError(
             f"{len(values)} parameters given but the statement uses {len(used)}",
@@ -109,8 +161,35 @@ def substitute(tree: exp.Expression, values: Sequence[Any]) -> exp.Expression:
     return tree
 
 
+def _expand(node: exp.Expression, values: Sequence[Any]) -> None:
+    """A list value where a list belongs: ``IN (%s)``, ``VALUES (%s)``."""
+    parent = node.parent
+    if not isinstance(parent, exp.In | exp.Tuple) or node.arg_key != "expressions":
+        raise ProgrammingError(
+            "a list or tuple parameter binds only inside IN (...) or a VALUES row",
+            errno=ER_FAILED_PROCESSING_PYFORMAT,
+            sqlstate="22018",
+        )
+    items = list(parent.expressions)
+    at = items.index(node)
+    items[at : at + 1] = [literal(v) for v in values]
+    parent.set("expressions", items)
+
+
 def literal(value: Any) -> exp.Expression:
     """A Snowflake literal node for one Python value."""
+    if isinstance(value, Typed):
+        try:
+            target = exp.DataType.build(value.type_name, dialect="snowflake")
+        except (ParseError, TokenError, ValueError):
+            raise ProgrammingError(
+                f"unknown Snowflake data type {value.type_name!r} for a bound value",
+                errno=ER_FAILED_PROCESSING_QMARK,
+            ) from None
+        inner = literal(value.value)
+        if isinstance(inner, exp.Cast):  # a typed value's own cast gives way to the type
+            inner = inner.this
+        return exp.Cast(this=inner, to=target)
     if value is None:
         return exp.Null()
     if isinstance(value, bool):
@@ -150,176 +229,19 @@ def _cast(text: str, type_name: str) -> exp.Cast:
     )
 
 
-def number_placeholders(sql: str, params: Params) -> tuple[str, list[Any]]:
-    """Rewrite placeholders to ``:1``, ``:2``, … and return the values in that numbering.
-
-    A mapping binds ``%(name)s``. A sequence binds ``%s`` when the statement uses it (pyformat,
-    where ``%%`` stands for ``%``), otherwise ``?`` (numbered in order) or ``:n`` (kept).
-    """
-    pieces = _scan(sql)
-    markers = {p for kind, p in pieces if kind == "code" for p in _markers(p)}
-    if isinstance(params, Mapping):
-        return _pyformat(pieces, None, params)
-    if isinstance(params, str | bytes):
-        raise ProgrammingError("parameters must be a sequence or a mapping", errno=8)
-    values = list(params)
-    if "%s" in markers or "%(" in markers:
-        return _pyformat(pieces, values, None)
-    out: list[str] = []
-    count = 0
-    for kind, text in pieces:
-        if kind != "code":
-            out.append(text)
-            continue
-        parts = text.split("?")
-        rebuilt = [parts[0]]
-        for rest in parts[1:]:
-            count += 1
-            rebuilt.append(f" :{count} {rest}")
-        out.append("".join(rebuilt))
-    return "".join(out), values
-
-
-def _markers(code: str) -> set[str]:
-    found = set()
-    i = 0
-    while i < len(code) - 1:
-        if code[i] == "%":
-            nxt = code[i + 1]
-            if nxt == "%":
-                i += 2
-                continue
-            if nxt == "s":
-                found.add("%s")
-            elif nxt == "(":
-                found.add("%(")
-        i += 1
-    return found
-
-
-def _pyformat(
-    pieces: list[tuple[str, str]], positional: list[Any] | None, named: Mapping[str, Any] | None
-) -> tuple[str, list[Any]]:
-    out: list[str] = []
-    values: list[Any] = []
-    slots: dict[str, int] = {}
-    next_positional = 0
-    for kind, text in pieces:
-        if kind != "code":
-            out.append(text)
-            continue
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if ch != "%" or i + 1 >= len(text):
-                out.append(ch)
-                i += 1
-                continue
-            nxt = text[i + 1]
-            if nxt == "%":
-                out.append("%")
-                i += 2
-            elif nxt == "s":
-                if positional is None:
-                    raise ProgrammingError("%s needs a sequence of parameters, not a mapping")
-                if next_positional >= len(positional):
-                    raise ProgrammingError(
-                        f"not enough parameters: the statement needs more than {len(positional)}"
-                    )
-                values.append(positional[next_positional])
-                next_positional += 1
-                out.append(f" :{len(values)} ")
-                i += 2
-            elif nxt == "(":
-                end = text.find(")s", i)
-                if end < 0:
-                    raise ProgrammingError(f"unterminated %(name)s placeholder in {text!r}")
-                name = text[i + 2 : end]
-                if named is None:
-                    raise ProgrammingError(f"%({name})s needs a mapping of parameters")
-                if name not in named:
-                    raise ProgrammingError(f"no value given for parameter %({name})s")
-                if name not in slots:
-                    values.append(named[name])
-                    slots[name] = len(values)
-                out.append(f" :{slots[name]} ")
-                i = end + 2
-            else:
-                out.append(ch)
-                i += 1
-    if positional is not None and next_positional != len(positional):
-        raise ProgrammingError(
-            f"not all parameters were used: {len(positional)} given, {next_positional} used"
-        )
-    return "".join(out), values
-
-
-def _scan(sql: str) -> list[tuple[str, str]]:
-    """Split SQL into ("code", …) and ("quoted", …) pieces: strings, identifiers, comments."""
-    pieces: list[tuple[str, str]] = []
-    start = i = 0
-    n = len(sql)
-
-    def flush(end: int, kind: str = "code") -> None:
-        if end > start:
-            pieces.append((kind, sql[start:end]))
-
-    while i < n:
-        ch = sql[i]
-        two = sql[i : i + 2]
-        end = -1
-        if ch == "'":
-            end = _end_of_string(sql, i)
-        elif ch == '"':
-            close = sql.find('"', i + 1)
-            while close >= 0 and sql[close + 1 : close + 2] == '"':
-                close = sql.find('"', close + 2)
-            end = close + 1 if close >= 0 else n
-        elif two == "$$":
-            close = sql.find("$$", i + 2)
-            end = close + 2 if close >= 0 else n
-        elif two in ("--", "//"):
-            close = sql.find("\n", i)
-            end = close if close >= 0 else n
-        elif two == "/*":
-            close = sql.find("*/", i + 2)
-            end = close + 2 if close >= 0 else n
-        if end < 0:
-            i += 1
-            continue
-        flush(i)
-        start = i
-        flush(end, "quoted")
-        start = i = end
-    flush(n)
-    return pieces
-
-
-def _end_of_string(sql: str, i: int) -> int:
-    """Index after the '…' literal starting at ``i`` (backslash escapes and '' doubling)."""
-    j = i + 1
-    while j < len(sql):
-        if sql[j] == "\\":
-            j += 2
-            continue
-        if sql[j] == "'":
-            if sql[j + 1 : j + 2] == "'":
-                j += 2
-                continue
-            return j + 1
-        j += 1
-    return len(sql)
-
-
-def multi_row_insert(command: str, seqparams: Sequence[Params]) -> str | None:
+def multi_row_insert(
+    command: str, seqparams: Sequence[Params], paramstyle: str | None = None
+) -> str | None:
     """One multi-row INSERT for ``INSERT … VALUES (<placeholders>)``, else None."""
-    tree = multi_row_insert_tree(command, seqparams)
+    tree = multi_row_insert_tree(command, seqparams, paramstyle)
     return generate(tree) if tree is not None else None
 
 
-def multi_row_insert_tree(command: str, seqparams: Sequence[Params]) -> exp.Expression | None:
+def multi_row_insert_tree(
+    command: str, seqparams: Sequence[Params], paramstyle: str | None = None
+) -> exp.Expression | None:
     """:func:`multi_row_insert` as a tree (a new one, the caller's to change), else None."""
-    text, first = number_placeholders(command, seqparams[0])
+    text, first = number_placeholders(command, seqparams[0], paramstyle)
     tree = _template(text)
     values = tree.expression if isinstance(tree, exp.Insert) else None
     if not isinstance(values, exp.Values) or len(values.expressions) != 1:
@@ -329,7 +251,7 @@ def multi_row_insert_tree(command: str, seqparams: Sequence[Params]) -> exp.Expr
         return None
     rows_: list[exp.Expression] = [substitute(row, first)]
     for params in seqparams[1:]:
-        _, bound = number_placeholders(command, params)
+        _, bound = number_placeholders(command, params, paramstyle)
         rows_.append(substitute(row, bound))
     tree = tree.copy()
     tree.expression.set("expressions", rows_)

@@ -1,11 +1,20 @@
-"""A PEP 249 connection over the emulator, shaped like snowflake-connector-python.
+"""A PEP 249 connection over the emulator, shaped like snowflake-connector-python's.
 
-``emu.connect()`` returns :class:`Connection`; code written for ``snowflake.connector`` (cursor,
-``execute`` with ``%s`` / ``%(name)s`` parameters, ``executemany``, ``fetchall``,
-``description``, ``sfqid``, ``fetch_pandas_all``, ``execute_string``) runs unchanged.
-API reference: https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-api
+``emu.connect()`` returns a :class:`Connection` on the emulator's own session (what
+``emu.execute`` uses); :func:`emulator.api.sessions.open_connection` (behind
+``icebridge.testing.patch()`` and ``icebridge.testing.connect``) opens one with a session of
+its own. Code written for ``snowflake.connector`` runs unchanged: ``cursor(DictCursor)``,
+``execute`` / ``executemany`` in every paramstyle, ``execute_string`` / ``execute_stream``,
+``describe``, the fetch methods, ``execute_async`` with ``get_query_status`` and
+``get_results_from_sfqid``, ``is_closed()``, ``commit`` / ``rollback`` / ``autocommit(bool)``,
+``database`` / ``schema`` / ``warehouse`` / ``role`` / ``session_id``. Signatures follow
+``SnowflakeConnection`` in snowflakedb/snowflake-connector-python
+``src/snowflake/connector/connection.py``
+(https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-api).
 
-PEP 249 exception names map onto the icebridge tree:
+Errors: when the connector is installed, a raised error is also the connector's class
+(:mod:`emulator.api.connector_errors`). The PEP 249 names of this module map onto the
+icebridge tree, so they catch those errors with or without the connector:
 
 ============================  ======================================================
 PEP 249 name                  icebridge class
@@ -27,14 +36,22 @@ PEP 249 name                  icebridge class
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Sequence
+import io
+import sys
+import weakref
+from collections.abc import Generator
+from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
-import pyarrow as pa
 from sqlglot import exp
 
-from emulator.api.binding import Params, bind_tree, multi_row_insert_tree, split_statements
+from emulator.api.binding import split_statements
+from emulator.api.connection_protocols import EmulatorLike, ParsedRunner, QueryResultLike
+from emulator.api.connector_errors import api_error, as_connector_error
+from emulator.api.cursor import Cursor, DictCursor
+from emulator.api.results import AN_ERROR, STILL_RUNNING, Finished, results_of, status
+from emulator.api.session_runner import SessionRunner
 from emulator.api.types import (
     BINARY,
     DATETIME,
@@ -50,14 +67,9 @@ from emulator.api.types import (
     TimeFromTicks,
     Timestamp,
     TimestampFromTicks,
-    describe,
-    rows,
 )
+from emulator.core.state import Session
 from icebridge import errors as _errors
-from icebridge.sql.dialect import generate
-
-if TYPE_CHECKING:
-    import pandas
 
 __all__ = [
     "BINARY",
@@ -73,6 +85,8 @@ __all__ = [
     "DatabaseError",
     "Date",
     "DateFromTicks",
+    "DictCursor",
+    "EmulatorLike",
     "Error",
     "IntegrityError",
     "InterfaceError",
@@ -80,6 +94,7 @@ __all__ = [
     "NotSupportedError",
     "OperationalError",
     "ProgrammingError",
+    "QueryResultLike",
     "ResultMetadata",
     "Time",
     "TimeFromTicks",
@@ -106,54 +121,52 @@ OperationalError = _errors.SqlError
 InternalError = _errors.SqlError
 Warning = builtins.Warning
 
-_DDL_KINDS = frozenset({"CREATE", "DROP", "ALTER", "UNDROP"})
-
-
-class QueryResultLike(Protocol):
-    """What ``Emulator.run`` returns."""
-
-    @property
-    def table(self) -> pa.Table: ...
-    @property
-    def rowcount(self) -> int | None: ...
-    @property
-    def query_id(self) -> str: ...
-    @property
-    def statement_kind(self) -> str: ...
-
-
-class EmulatorLike(Protocol):
-    """The part of the emulator the connection uses."""
-
-    def run(self, sql: str) -> QueryResultLike: ...
-
-
-class ParsedRunner(Protocol):
-    """An engine that runs an already parsed statement (``Emulator.engine``): a statement
-    with bound parameters is handed over as the tree it was bound in, not parsed again."""
-
-    def run_parsed(self, node: exp.Expression, sql: str) -> QueryResultLike: ...
+_DDL_KINDS = frozenset({"CREATE", "DROP", "ALTER", "UNDROP", "TASK_DDL"})
+# The connector's error numbers and SQLSTATE (its errorcode.py / sqlstate.py).
+ER_CONNECTION_IS_CLOSED = 250002
+ER_INVALID_VALUE = 251007
+SQLSTATE_CONNECTION_NOT_EXISTS = "08003"
 
 
 class Connection:
-    """A connection to an emulator (``emu.connect()``)."""
+    """A connection to an emulator (``emu.connect()``, or a patched
+    ``snowflake.connector.connect``)."""
 
-    def __init__(self, emulator: EmulatorLike, *, autocommit: bool = True) -> None:
+    def __init__(
+        self,
+        emulator: EmulatorLike,
+        *,
+        autocommit: bool = True,
+        paramstyle: str | None = None,
+        session: Session | None = None,
+        session_parameters: dict[str, Any] | None = None,
+        login: dict[str, Any] | None = None,
+    ) -> None:
         self._emulator = emulator
-        engine = getattr(emulator, "engine", None)
+        engine: Any = getattr(emulator, "engine", None)
         self._engine: ParsedRunner | None = engine if hasattr(engine, "run_parsed") else None
+        # An emulator's connection runs in a session; a stand-in emulator (tests) has none.
+        self._runner = SessionRunner(engine, session) if hasattr(engine, "sessions") else None
+        self._results = results_of(engine if engine is not None else emulator)
         self._autocommit = autocommit
+        self._paramstyle = paramstyle
         self._in_transaction = False
         self._closed = False
-        self._cursors: list[Cursor] = []
+        self._cursors: weakref.WeakSet[Cursor] = weakref.WeakSet()
+        self._login = dict(login or {})
+        #: The connector's session parameters as it tracks them (``write_pandas`` reads it).
+        self._session_parameters: dict[str, Any] = {"AUTOCOMMIT": autocommit}
+        self._session_parameters.update(session_parameters or {})
+        self.messages: list[tuple[type[Exception], dict[str, Any]]] = []
 
     # -- PEP 249 ---------------------------------------------------------------------------
 
-    def cursor(self) -> Cursor:
-        """A new cursor on this connection."""
+    def cursor(self, cursor_class: type[Any] | None = None) -> Cursor:
+        """A new cursor; ``cursor_class`` may be the connector's ``DictCursor`` (rows as
+        dicts) or ``SnowflakeCursor``, or this module's :class:`DictCursor` / :class:`Cursor`."""
         self._check_open()
-        cursor = Cursor(self)
-        self._cursors.append(cursor)
+        cursor = _cursor_class(cursor_class)(self)
+        self._cursors.add(cursor)
         return cursor
 
     def commit(self) -> None:
@@ -166,20 +179,30 @@ class Connection:
         self._check_open()
         self._run("ROLLBACK")
 
-    def close(self) -> None:
+    def close(self, retry: bool = True) -> None:
         """Close the connection; an uncommitted transaction is rolled back, like Snowflake."""
         if self._closed:
             return
-        if self._in_transaction:
-            self._run("ROLLBACK")
-        for cursor in self._cursors:
-            cursor.close()
-        self._closed = True
+        try:
+            # Also a transaction the session began itself (ALTER SESSION SET AUTOCOMMIT = FALSE).
+            runner = self._runner
+            holds = runner is not None and runner.engine.sessions.holder is runner.session
+            if (self._in_transaction or holds) and not self.is_closed():
+                self._run("ROLLBACK")
+        finally:
+            for cursor in list(self._cursors):
+                cursor.close()
+            self._closed = True
 
-    @property
     def is_closed(self) -> bool:
-        """Whether :meth:`close` was called (``SnowflakeConnection.is_closed()`` is a method)."""
+        """Whether :meth:`close` was called (or the emulator was closed)."""
+        if not self._closed and self._runner is not None and self._runner.engine.closed:
+            self._closed = True
         return self._closed
+
+    def is_valid(self) -> bool:
+        """Whether the connection can run statements."""
+        return not self.is_closed()
 
     def autocommit(self, mode: bool) -> None:
         """Turn autocommit on or off, like ``SnowflakeConnection.autocommit(mode)``.
@@ -189,29 +212,132 @@ class Connection:
         Snowflake). Turning autocommit on commits an open transaction.
         """
         self._check_open()
+        if not isinstance(mode, bool):
+            raise api_error(
+                f"Invalid parameter: {mode}", errno=ER_INVALID_VALUE, kind="ProgrammingError"
+            )
         if mode and self._in_transaction:
             self._run("COMMIT")
-        self._autocommit = bool(mode)
+        self._autocommit = mode
+        self._session_parameters["AUTOCOMMIT"] = mode
 
     @property
     def autocommit_mode(self) -> bool:
         """The current autocommit setting."""
         return self._autocommit
 
+    @property
+    def paramstyle(self) -> str:
+        """How parameters are bound: pyformat (default), format, qmark or numeric."""
+        return self._paramstyle or paramstyle
+
+    @property
+    def binding_style(self) -> str | None:
+        """The paramstyle binding follows; None (``emu.connect()``): inferred per statement
+        from its placeholders (``%s`` / ``%(name)s``, else ``?`` / ``:n``)."""
+        return self._paramstyle
+
+    @property
+    def is_pyformat(self) -> bool:
+        """Whether parameters are bound client-side (pyformat or format)."""
+        return self.paramstyle in ("pyformat", "format")
+
+    # -- the session -----------------------------------------------------------------------
+
+    @property
+    def database(self) -> str | None:
+        """The session's current database (after USE, CREATE DATABASE …)."""
+        return self._runner.values.database if self._runner is not None else None
+
+    @property
+    def schema(self) -> str | None:
+        """The session's current schema."""
+        return self._runner.values.schema if self._runner is not None else None
+
+    @property
+    def warehouse(self) -> str | None:
+        """The session's current warehouse."""
+        return self._runner.values.warehouse if self._runner is not None else None
+
+    @property
+    def role(self) -> str | None:
+        """The session's current role."""
+        return self._runner.values.role if self._runner is not None else None
+
+    @property
+    def session_id(self) -> int | None:
+        """The session's id (each connection of ``icebridge.testing`` has its own)."""
+        return self._runner.session.id if self._runner is not None else None
+
+    @property
+    def account(self) -> str | None:
+        """The ``account`` given to connect (not used by the emulator)."""
+        value = self._login.get("account")
+        return str(value) if value is not None else None
+
+    @property
+    def user(self) -> str | None:
+        """The ``user`` given to connect (not used by the emulator)."""
+        value = self._login.get("user")
+        return str(value) if value is not None else None
+
+    # -- scripts -----------------------------------------------------------------------------
+
     def execute_string(
-        self, sql_text: str, remove_comments: bool = False, return_cursors: bool = True
+        self,
+        sql_text: str,
+        remove_comments: bool = False,
+        return_cursors: bool = True,
+        cursor_class: type[Any] | None = None,
+        **kwargs: Any,
     ) -> list[Cursor]:
         """Run a ``;``-separated script, one cursor per statement, stopping at the first error.
 
         ``remove_comments`` is accepted for compatibility: comments between statements are
         always dropped and comments inside one are harmless.
         """
-        cursors: list[Cursor] = []
-        for statement in split_statements(sql_text):
-            cursor = self.cursor()
-            cursor.execute(statement)
-            cursors.append(cursor)
+        cursors = list(self.execute_stream(io.StringIO(sql_text), remove_comments, cursor_class))
         return cursors if return_cursors else []
+
+    def execute_stream(
+        self,
+        stream: io.StringIO,
+        remove_comments: bool = False,
+        cursor_class: type[Any] | None = None,
+        **kwargs: Any,
+    ) -> Generator[Cursor, None, None]:
+        """Run the statements read from ``stream`` in order, yielding each one's cursor."""
+        for statement in split_statements(stream.read()):
+            cursor = self.cursor(cursor_class)
+            cursor.execute(statement, **kwargs)
+            yield cursor
+
+    # -- query status ----------------------------------------------------------------------
+
+    def get_query_status(self, sf_qid: str) -> Enum:
+        """The status of query ``sf_qid``: SUCCESS, FAILED_WITH_ERROR, or NO_DATA for an id
+        the emulator never ran (the connector's QueryStatus when it is installed)."""
+        entry = self._results.get(sf_qid)
+        if self.is_closed():
+            return status("DISCONNECTED")
+        if entry is None:
+            return status("NO_DATA")
+        return status("SUCCESS" if entry.error is None else "FAILED_WITH_ERROR")
+
+    def get_query_status_throw_if_error(self, sf_qid: str) -> Enum:
+        """:meth:`get_query_status`, raising the query's error if it failed."""
+        self._finished_query(sf_qid, throw=True)
+        return self.get_query_status(sf_qid)
+
+    @staticmethod
+    def is_still_running(status: Enum) -> bool:
+        """Whether ``status`` means the query is still running."""
+        return status.name in STILL_RUNNING
+
+    @staticmethod
+    def is_an_error(status: Enum) -> bool:
+        """Whether ``status`` means the query ended in an error."""
+        return status.name in AN_ERROR
 
     def __enter__(self) -> Connection:
         return self
@@ -223,7 +349,7 @@ class Connection:
         tb: TracebackType | None,
     ) -> None:
         # As the connector: without autocommit, commit on success and roll back on error.
-        if not self._closed and not self._autocommit:
+        if not self.is_closed() and not self._autocommit:
             if exc_type is None:
                 self.commit()
             else:
@@ -240,10 +366,16 @@ class Connection:
 
     def _run(self, sql: str, tree: exp.Expression | None = None) -> QueryResultLike:
         """Run ``sql`` (``tree``: its parsed form, which the run may change)."""
-        if tree is not None and self._engine is not None:
-            result = self._engine.run_parsed(tree, sql)
-        else:
-            result = self._emulator.run(sql)
+        result: QueryResultLike
+        try:
+            if self._runner is not None:
+                result = self._runner.run(sql, tree)
+            elif tree is not None and self._engine is not None:
+                result = self._engine.run_parsed(tree, sql)
+            else:
+                result = self._emulator.run(sql)
+        except _errors.SqlError as err:
+            raise as_connector_error(err, query=sql) from None
         kind = result.statement_kind.upper()
         if kind == "BEGIN":
             self._in_transaction = True
@@ -251,182 +383,42 @@ class Connection:
             self._in_transaction = False
         return result
 
-    def _check_open(self) -> None:
-        if self._closed:
-            raise InterfaceError("Connection is closed", errno=251001, sqlstate="08003")
+    def _keep(self, sfqid: str, entry: Finished) -> None:
+        self._results.keep(sfqid, entry)
 
-
-class Cursor:
-    """A cursor: runs statements and hands back their rows as tuples."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self.arraysize = 1
-        self.query: str | None = None
-        self._sfqid: str | None = None
-        self._table: pa.Table | None = None
-        self._description: list[ResultMetadata] | None = None
-        self._rows: list[tuple[Any, ...]] | None = None
-        self._position = 0
-        self._rowcount: int | None = None
-        self._closed = False
-
-    # -- attributes ------------------------------------------------------------------------
-
-    @property
-    def description(self) -> list[ResultMetadata] | None:
-        """One 7-tuple per result column (name, type_code, …), None before a statement."""
-        return self._description
-
-    @property
-    def rowcount(self) -> int | None:
-        """Rows returned by a query or changed by DML; None before a statement."""
-        return self._rowcount
-
-    @property
-    def sfqid(self) -> str | None:
-        """The query id of the last statement."""
-        return self._sfqid
-
-    @property
-    def rownumber(self) -> int | None:
-        """0-based index of the next row to fetch."""
-        return self._position if self._table is not None else None
-
-    # -- execution -------------------------------------------------------------------------
-
-    def execute(self, command: str, params: Params | None = None) -> Cursor:
-        """Run one statement, binding ``params`` client-side; returns this cursor."""
-        self._check_open()
-        # As the connector by default (interpolate_empty_sequences=False): empty means unbound.
-        if params is None or len(params) == 0:
-            self._load(self.connection._execute(command), command)
-            return self
-        tree = bind_tree(command, params)
-        sql = generate(tree)  # the text (cursor.query, messages); the tree is not re-parsed
-        self._load(self.connection._execute(sql, tree), sql)
-        return self
-
-    def executemany(self, command: str, seqparams: Sequence[Params]) -> Cursor:
-        """Run one statement per parameter set; an ``INSERT … VALUES (…)`` runs once, multi-row.
-
-        ``rowcount`` is the total over all parameter sets.
-        """
-        self._check_open()
-        if not seqparams:
-            return self
-        multi = multi_row_insert_tree(command, seqparams)
-        if multi is not None:
-            sql = generate(multi)
-            self._load(self.connection._execute(sql, multi), sql)
-            return self
-        total = 0
-        for params in seqparams:
-            self.execute(command, params)
-            total += self._rowcount or 0
-        self._rowcount = total
-        return self
-
-    def _load(self, result: QueryResultLike, sql: str) -> None:
-        self.query = sql
-        self._sfqid = result.query_id
-        self._table = result.table
-        self._description = [describe(f) for f in result.table.schema]
-        self._rows = None
-        self._position = 0
-        self._rowcount = result.rowcount if result.rowcount is not None else result.table.num_rows
-
-    # -- fetching --------------------------------------------------------------------------
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        """The next row, or None when there are no more."""
-        rows_ = self._all_rows()
-        if self._position >= len(rows_):
-            return None
-        self._position += 1
-        return rows_[self._position - 1]
-
-    def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
-        """The next ``size`` rows (default ``arraysize``)."""
-        rows_ = self._all_rows()
-        count = self.arraysize if size is None else size
-        chunk = rows_[self._position : self._position + count]
-        self._position += len(chunk)
-        return chunk
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        """All remaining rows."""
-        rows_ = self._all_rows()
-        chunk = rows_[self._position :]
-        self._position = len(rows_)
-        return chunk
-
-    def fetch_arrow_all(self, force_return_table: bool = False) -> pa.Table | None:
-        """The remaining rows as an Arrow table (None when empty, unless forced)."""
-        table = self._remaining_table()
-        if table.num_rows == 0 and not force_return_table:
-            return None
-        return table
-
-    def fetch_pandas_all(self) -> pandas.DataFrame:
-        """The remaining rows as a pandas DataFrame (needs pandas installed)."""
-        try:
-            import pandas  # noqa: F401 - imported only to fail early with a clear message
-        except ImportError:
-            raise NotSupportedError(
-                "fetch_pandas_all needs pandas: pip install pandas", errno=255002
-            ) from None
-        frame: pandas.DataFrame = self._remaining_table().to_pandas()
-        return frame
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        while (row := self.fetchone()) is not None:
-            yield row
-
-    # -- PEP 249 odds and ends -------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the cursor; later calls raise."""
-        self._closed = True
-
-    def setinputsizes(self, sizes: Any) -> None:
-        """No-op (PEP 249)."""
-
-    def setoutputsize(self, size: Any, column: int | None = None) -> None:
-        """No-op (PEP 249)."""
-
-    def __enter__(self) -> Cursor:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    # -- internals -------------------------------------------------------------------------
+    def _finished_query(self, sfqid: str, *, throw: bool) -> Finished | None:
+        """The finished statement ``sfqid`` (None when unknown); ``throw``: raise its error
+        as the connector's ProgrammingError when it failed."""
+        entry = self._results.get(sfqid)
+        if throw and entry is not None and entry.error is not None:
+            raise as_connector_error(entry.error, "ProgrammingError", query=entry.query)
+        return entry
 
     def _check_open(self) -> None:
-        if self._closed:
-            raise InterfaceError("Cursor is closed in execute.", errno=251006, sqlstate="08003")
-        self.connection._check_open()
+        if self.is_closed():
+            raise api_error(
+                "Connection is closed",
+                errno=ER_CONNECTION_IS_CLOSED,
+                kind="DatabaseError",
+                sqlstate=SQLSTATE_CONNECTION_NOT_EXISTS,
+            )
 
-    def _require_result(self) -> pa.Table:
-        self._check_open()
-        if self._table is None:
-            raise InterfaceError("No result: run execute() first.", errno=251007)
-        return self._table
 
-    def _all_rows(self) -> list[tuple[Any, ...]]:
-        table = self._require_result()
-        if self._rows is None:
-            self._rows = rows(table, self._description or [])
-        return self._rows
-
-    def _remaining_table(self) -> pa.Table:
-        table = self._require_result()
-        rest = table.slice(self._position)
-        self._position = table.num_rows
-        return rest
+def _cursor_class(cursor_class: type[Any] | None) -> type[Cursor]:
+    """The emulator's cursor class for ``cursor_class`` (a class of this module or of the
+    installed connector: a DictCursor subclass reads rows as dicts)."""
+    if cursor_class is None:
+        return Cursor
+    if isinstance(cursor_class, type) and issubclass(cursor_class, Cursor):
+        return cursor_class
+    connector = sys.modules.get("snowflake.connector.cursor")
+    if connector is not None and isinstance(cursor_class, type):
+        if issubclass(cursor_class, connector.DictCursor):
+            return DictCursor
+        if issubclass(cursor_class, connector.SnowflakeCursorBase):
+            return Cursor
+    raise api_error(
+        f"cursor_class must be a cursor class, not {cursor_class!r}",
+        errno=ER_INVALID_VALUE,
+        kind="ProgrammingError",
+    )

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from emulator.api.engine import EmulatorEngine
 from emulator.api.realtime import RealtimeDriver
-from emulator.core.clock import Clock, parse_duration
+from emulator.core.clock import Clock, shifted, step_of
 from emulator.core.engine import SUCCESS, QueryResult
 from emulator.core.scheduler import RunRecord
 from emulator.core.script import split
@@ -35,10 +35,18 @@ class Emulator:
     """Runs Snowflake SQL offline on DuckDB (native tables) and PyIceberg (Iceberg tables).
 
     ``Emulator()`` keeps everything in memory; ``Emulator(path=...)`` keeps it under
-    ``path`` and restores every object, row, stream offset, task and Iceberg table on
-    reopen. Time comes from ``clock`` (a :class:`~emulator.core.clock.VirtualClock`
-    unless given). ``behavior_change_bundles`` enables Snowflake bundles such as
-    ``{"2026_06"}``; ``external_volumes`` maps volume names to directories.
+    ``path`` (a lake) and restores every object, row, stream offset, task, Iceberg table and
+    the clock on reopen. A lake has one writer: opening a path another Emulator holds (in
+    this process or another) raises :class:`~icebridge.errors.LakeLockedError` naming it.
+    ``read_only=True`` opens a lake for queries only (SELECT, SHOW, DESCRIBE, TASK_HISTORY
+    …; any write raises :class:`~icebridge.errors.LakeReadOnlyError`); several read-only
+    Emulators may share a lake, but not beside a writer.
+
+    Time comes from ``clock`` (a :class:`~emulator.core.clock.VirtualClock` unless given;
+    a reopened lake resumes where its clock stopped, and a clock reading earlier than that
+    is a :class:`~icebridge.errors.ClockError`). ``behavior_change_bundles`` enables
+    Snowflake bundles such as ``{"2026_06"}``; ``external_volumes`` maps volume names to
+    directories.
     """
 
     def __init__(
@@ -48,12 +56,14 @@ class Emulator:
         clock: Clock | None = None,
         behavior_change_bundles: Iterable[str] = (),
         external_volumes: Mapping[str, str | Path] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.engine = EmulatorEngine(
             Path(path) if path is not None else None,
             clock=clock,
             behavior_change_bundles=behavior_change_bundles,
             external_volumes=external_volumes,
+            read_only=read_only,
         )
         self._realtime = RealtimeDriver(self.engine)
 
@@ -67,25 +77,29 @@ class Emulator:
         """The directory of a persistent emulator (None in memory)."""
         return self.engine.path
 
+    @property
+    def read_only(self) -> bool:
+        """True when opened with ``read_only=True`` (queries only)."""
+        return self.engine.read_only
+
     def advance(self, delta: timedelta | str | None = None, **kwargs: float) -> list[RunRecord]:
         """Move the clock forward: ``advance("5 minutes")``, ``advance(minutes=5)`` or a
         :class:`~datetime.timedelta`; fires every task run and refresh that falls due, in
-        time order, and returns them."""
-        if isinstance(delta, str):
-            step = parse_duration(delta)
-        else:
-            step = delta if delta is not None else timedelta(**kwargs)
-        if step < timedelta(0):
-            raise ValueError("a clock cannot move backwards")
+        time order, and returns them. Time never moves backwards: a negative or malformed
+        duration is a :class:`~icebridge.errors.ClockError` (also a ``ValueError``)."""
+        step = step_of(delta, kwargs)
         engine = self.engine
         engine.check_open()
+        engine.check_writable("advance the clock")
         with engine.lock:
-            return engine.scheduler.advance_to(engine.clock.now() + step)
+            engine.sessions.check_turn(engine.in_transaction)  # runs join no other's BEGIN
+            return engine.scheduler.advance_to(shifted(engine.clock.now(), step))
 
     def start(self) -> None:
         """Real-time mode: a background thread fires task runs and refreshes as the clock
         moves (see :mod:`emulator.api.realtime`)."""
         self.engine.check_open()
+        self.engine.check_writable("start real-time mode")
         self._realtime.start()
 
     def stop(self) -> list[RunRecord]:
@@ -125,6 +139,7 @@ class Emulator:
 
         engine = self.engine
         engine.check_open()
+        engine.check_writable("insert rows")
         with engine.lock:
             outcome = engine.run_unit(None, lambda: insert_batch(engine, table, batch))
         return outcome.rowcount or 0
@@ -138,6 +153,7 @@ class Emulator:
         ``replace`` snapshot; the snapshot id, or None when nothing needed compacting."""
         engine = self.engine
         engine.check_open()
+        engine.check_writable("compact an Iceberg table")
         with engine.lock:
             return engine.lake.compact(engine.catalog, engine.state, name)
 
@@ -148,7 +164,8 @@ class Emulator:
         return Connection(self)
 
     def close(self) -> None:
-        """Stop real-time mode, roll back an open transaction and close the emulator."""
+        """Stop real-time mode, roll back an open transaction and close the emulator (a
+        lake records its clock and is released for the next writer)."""
         if self.engine.closed:
             return
         self._realtime.stop()

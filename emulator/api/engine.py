@@ -18,6 +18,11 @@ Transactions (https://docs.snowflake.com/en/sql-reference/transactions):
   transaction stays open (Snowflake's statement-level rollback, TRANSACTION_ABORT_ON_ERROR
   = FALSE). DuckDB has no savepoints and aborts a transaction on some errors, so the
   emulator then rolls back and replays the transaction's earlier writes in order.
+
+A persistent engine (a lake at ``path``) holds the lake's lock from open to close
+(:mod:`emulator.core.lake_lock`: one writer, or read-only opens that refuse every write) and
+records its clock on every move (:mod:`emulator.core.clock_store`), so a reopen resumes
+where the clock stopped.
 """
 
 from __future__ import annotations
@@ -36,15 +41,18 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core.capture import ChangeCapture
 from emulator.core.catalog import Catalog
-from emulator.core.clock import Clock, VirtualClock
+from emulator.core.clock import Clock, VirtualClock, WatchedClock, resume
+from emulator.core.clock_store import ClockFile, latest_recorded
 from emulator.core.duck_errors import map_error
 from emulator.core.engine import Engine, Outcome, QueryResult
 from emulator.core.lake import Lake
+from emulator.core.lake_lock import LakeLock, duckdb_lock_error
 from emulator.core.registry import Kind, Registry
 from emulator.core.resolve import Resolver
+from emulator.core.sandbox import lock_down
 from emulator.core.scheduler import Scheduler
 from emulator.core.script import parse_statement
-from emulator.core.state import SessionState
+from emulator.core.state import Sessions, SessionState
 from emulator.core.transactions import Transactions
 from emulator.core.translation import (
     TranslateContext,
@@ -54,16 +62,40 @@ from emulator.core.translation import (
 )
 from emulator.features.dynamic.feature import install as install_dynamic_tables
 from emulator.features.iceberg_tables.feature import install as install_iceberg_tables
+from emulator.features.stages.feature import install as install_stages
 from emulator.features.streams.feature import install as install_streams
 from emulator.features.tasks.feature import install as install_tasks
 from emulator.statements import dispatch
 from emulator.statements.ddl import drop_temporary_tables
-from icebridge.errors import SqlError
+from icebridge.errors import LakeError, LakeReadOnlyError, SqlError
 
 DB_FILE = "native.duckdb"
+#: What a read-only lake runs: queries and session statements (their state is in memory).
+_READ_ONLY_KINDS = frozenset(
+    {
+        Kind.QUERY,
+        Kind.SHOW,
+        Kind.SHOW_PARAMETERS,
+        Kind.DESCRIBE,
+        Kind.USE,
+        Kind.ALTER_SESSION,
+        Kind.SET,
+        Kind.UNSET,
+        Kind.BEGIN,
+        Kind.COMMIT,
+        Kind.ROLLBACK,
+        Kind.UNSUPPORTED,
+    }
+)
 
 #: Features installed into every emulator, in order (each registers what it handles).
-FEATURES = (install_streams, install_tasks, install_dynamic_tables, install_iceberg_tables)
+FEATURES = (
+    install_streams,
+    install_tasks,
+    install_dynamic_tables,
+    install_iceberg_tables,
+    install_stages,
+)
 
 
 class EmulatorEngine:
@@ -76,41 +108,104 @@ class EmulatorEngine:
         clock: Clock | None,
         behavior_change_bundles: Iterable[str],
         external_volumes: Mapping[str, str | Path] | None,
+        read_only: bool = False,
     ) -> None:
         # Enabled Snowflake behavior-change bundles, e.g. {"2026_06"} (see docs/fidelity).
         self.behavior_change_bundles = frozenset(behavior_change_bundles)
         self.path = path
+        #: Opened with read_only=True: queries only, every write raises LakeReadOnlyError.
+        self.read_only = read_only
+        self._closed = False
+        self._lake_lock: LakeLock | None = None
+        self._clock_file: ClockFile | None = None
         if path is not None:
-            path.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(path / DB_FILE))
+            self._lake_lock = _lock_lake(path, read_only=read_only)
+            try:
+                self.con = _connect(path, read_only=read_only)
+            except BaseException:
+                self._lake_lock.release()
+                raise
         else:
+            if read_only:
+                raise LakeError("read_only=True needs a path: an in-memory emulator is new")
             self.con = duckdb.connect(":memory:")
+        try:
+            self._open(clock, external_volumes)
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _open(self, clock: Clock | None, external_volumes: Mapping[str, str | Path] | None) -> None:
+        path = self.path
+        if path is not None:
+            # The lake's time never moves backwards: resume at the recorded instant.
+            self._clock_file = ClockFile(path)
+            recorded = self._clock_file.load() or latest_recorded(self.con)
+            clock = resume(clock, recorded, str(path))
         self.clock: Clock = clock if clock is not None else VirtualClock()
         self.scheduler = Scheduler(self.clock)
         self.lock = threading.RLock()  # one lock for statements, ingest and scheduled runs
         self.state = SessionState()
+        self.sessions = Sessions(self.state)  # one per connection; see Sessions
         self.registry: Registry[Engine] = Registry()
         self.catalog = Catalog(self.con)
         self.resolver = Resolver(self.catalog, self.state, self.registry)
         self.capture = ChangeCapture(self.con, self.catalog, self.clock.now)
         self.transactions = Transactions(self.con, self.capture, self.registry.commit_hooks)
         self.lake = Lake(self.clock.now, path, external_volumes)
+        lock_down(self.con, self.lake)  # DuckDB may touch the lake's directories only
         self.realtime_running = False
         self._translations = Translations()
         self._explicit = False
         self._journal: list[Callable[[], Outcome]] = []
-        self._closed = False
-        dispatch.install(self.registry)
+        dispatch.install(self.registry, self)
         for install in FEATURES:
             install(self)
         self.registry.close_hooks.append(self.lake.close)  # after the features' flushes
-        with self.transactions.unit():
-            self.catalog.install(self.registry.metadata_ddl)
-            drop_temporary_tables(self)
+        if not self.read_only:
+            with self.transactions.unit():
+                self.catalog.install(self.registry.metadata_ddl)
+                drop_temporary_tables(self)
         self.apply_timezone()
         if path is not None:
+            self._run_open_hooks()
+        if self._clock_file is not None and not self.read_only:
+            # Every move is recorded before anything can commit at the new instant; the
+            # commit hook covers clocks that move on their own (real time, custom clocks).
+            self._clock_file.save(self.clock.now())
+            if isinstance(self.clock, WatchedClock):
+                self.clock.watch(self._clock_file.save)
+            self.registry.commit_hooks.append(self.record_clock)
+
+    def _run_open_hooks(self) -> None:
+        try:
             for hook in self.registry.open_hooks:
                 hook()
+        except duckdb.Error as err:
+            if self.read_only and _read_only_refusal(err):
+                raise LakeError(
+                    f"The lake at {self.path} has an interrupted commit to repair, which a "
+                    "read-only open cannot write: open it once without read_only=True.",
+                    path=str(self.path),
+                ) from None
+            raise map_error(err) from None
+
+    def _abandon(self) -> None:
+        """Undo a failed open: close DuckDB and the store, release the lake."""
+        self._closed = True
+        lake = getattr(self, "lake", None)
+        try:
+            if lake is not None:
+                lake.close()
+        finally:
+            self.con.close()
+            if self._lake_lock is not None:
+                self._lake_lock.release()
+
+    def record_clock(self) -> None:
+        """Record the clock's instant in the lake if it moved on (a commit hook)."""
+        if self._clock_file is not None and not self._closed:
+            self._clock_file.save(self.clock.now())
 
     # -- the Engine interface ----------------------------------------------------------------
 
@@ -199,6 +294,7 @@ class EmulatorEngine:
         if not self._explicit:
             self.transactions.begin()
             self._explicit = True
+            self.sessions.hold()
             self._journal = []
             for listener in self.registry.listeners:
                 listener.on_begin()
@@ -210,6 +306,7 @@ class EmulatorEngine:
                 listener.on_commit()
             self.transactions.commit(hooks=False)
             self._explicit = False
+            self.sessions.release()
             self._journal = []
 
     def rollback(self) -> None:
@@ -217,6 +314,7 @@ class EmulatorEngine:
         if self._explicit:
             self.transactions.rollback()
             self._explicit = False
+            self.sessions.release()
             self._journal = []
             for listener in self.registry.listeners:
                 listener.on_rollback()
@@ -245,6 +343,8 @@ class EmulatorEngine:
             try:
                 node = self.registry.rewrite(self, node)
                 kind, handler = dispatch.resolve(self.registry, sql, node)
+                if self.read_only and kind not in _READ_ONLY_KINDS:
+                    raise read_only_error(self.path, f"run {kind.name.replace('_', ' ')}")
                 final = node
                 for listener in self.registry.listeners:
                     listener.start(final, query_id)
@@ -253,15 +353,25 @@ class EmulatorEngine:
                 if err.sfqid is None:
                     err.sfqid = query_id
                 raise
+            except duckdb.Error as err:  # from a rewriter (handlers' go through _guard)
+                mapped = self._mapped(err)
+                mapped.sfqid = query_id
+                raise mapped from None
         return QueryResult(outcome.table, outcome.rowcount, query_id, kind.name)
 
     def run_unit(self, kind: Kind | None, call: Callable[[], Outcome]) -> Outcome:
         """Run ``call`` as one statement of ``kind`` (None: an ingest batch) with
         Snowflake's transaction rules."""
+        if kind is None:
+            self.check_writable("ingest rows")
+        self.sessions.check_turn(self._explicit)  # never inside another session's BEGIN
         if kind is not None and kind.transaction_control:
             return self._guard(call)
         if kind is not None and kind.ddl and self._explicit:
             self.commit()  # Snowflake commits an open transaction before DDL
+        autocommit = self.state.parameters["AUTOCOMMIT"]
+        if kind is not None and kind.writes and not self._explicit and not autocommit:
+            self.begin()  # AUTOCOMMIT = FALSE: a DML statement begins a transaction
         if self._explicit:
             # Only writes are replayed after a failure; session statements (SET, USE …)
             # change Python state that a DuckDB rollback does not touch.
@@ -319,24 +429,89 @@ class EmulatorEngine:
         except SqlError:
             raise
         except duckdb.Error as err:
-            raise map_error(err) from None
+            raise self._mapped(err) from None
+
+    def _mapped(self, err: duckdb.Error) -> SqlError:
+        if self.read_only and _read_only_refusal(err):
+            return read_only_error(self.path, "write")  # DuckDB's own read-only backstop
+        return map_error(err)
 
     def check_open(self) -> None:
         """Raise Snowflake's "session closed" error once the emulator is closed."""
         if self._closed:
             raise errors.generic("The emulator is closed.", errno=390114, sqlstate="08003")
 
+    def check_writable(self, what: str) -> None:
+        """Raise LakeReadOnlyError for ``what`` (a write) on a read-only lake."""
+        if self.read_only:
+            raise read_only_error(self.path, what)
+
     def close(self) -> None:
-        """Roll back an open transaction, drop temporary tables and close DuckDB."""
+        """Roll back an open transaction, drop temporary tables and close DuckDB; record
+        the clock and release the lake (also when a close step fails)."""
         if self._closed:
             return
-        if self._explicit:
-            self.transactions.rollback()
-            self._explicit = False
-        for hook in self.registry.close_hooks:
-            hook()
-        with self.transactions.unit():
-            drop_temporary_tables(self)
-            self.catalog.flush_versions()  # versions counted in memory (untracked tables)
-        self.con.close()
-        self._closed = True
+        try:
+            if self._explicit:
+                self.transactions.rollback()
+                self._explicit = False
+            if self.read_only:
+                self.lake.close()  # a read-only lake has nothing to flush
+            else:
+                for hook in self.registry.close_hooks:
+                    hook()
+                with self.transactions.unit():
+                    drop_temporary_tables(self)
+                    self.catalog.flush_versions()  # versions counted in memory (untracked)
+                self.record_clock()
+        finally:
+            self._closed = True
+            if isinstance(self.clock, WatchedClock) and self._clock_file is not None:
+                self.clock.unwatch(self._clock_file.save)
+            self.con.close()
+            if self._lake_lock is not None:
+                self._lake_lock.release()
+
+
+def _lock_lake(path: Path, *, read_only: bool) -> LakeLock:
+    """Lock the lake at ``path`` (created for a writer; it must exist for a reader)."""
+    if read_only:
+        if not (path / DB_FILE).is_file():
+            raise LakeError(f"There is no lake at {path} to open read-only.", path=str(path))
+    else:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise LakeError(f"Cannot create the lake at {path}: {err}", path=str(path)) from None
+    try:
+        return LakeLock.acquire(path, read_only=read_only)
+    except OSError as err:
+        raise LakeError(f"Cannot lock the lake at {path}: {err}", path=str(path)) from None
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """The lake's DuckDB file; DuckDB's own lock conflict is a LakeLockedError (backstop)."""
+    try:
+        return duckdb.connect(str(path / DB_FILE), read_only=read_only)
+    except duckdb.Error as err:
+        locked = duckdb_lock_error(path, err)
+        if locked is not None:
+            raise locked from None
+        raise LakeError(f"Cannot open the lake at {path}: {err}", path=str(path)) from None
+
+
+def _read_only_refusal(err: BaseException) -> bool:
+    """True for DuckDB's refusal to write through a read-only connection."""
+    return isinstance(err, duckdb.Error) and "attached in read-only mode" in str(err)
+
+
+def read_only_error(path: Path | None, what: str) -> LakeReadOnlyError:
+    """``990002 (25006)``: a write on a lake opened with read_only=True."""
+    err = LakeReadOnlyError(
+        f"Cannot {what}: the lake at {path} is open read-only (Emulator(path, "
+        "read_only=True)). Close it and open it without read_only to write.",
+        errno=990002,
+        sqlstate="25006",
+    )
+    err.path = str(path)
+    return err

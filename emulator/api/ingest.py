@@ -8,6 +8,7 @@ rejects the batch, the failing row and column are found and reported in an
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -19,7 +20,7 @@ from emulator.core.catalog import TABLE, Column
 from emulator.core.outcome import Outcome
 from emulator.core.tables import duck_type
 from emulator.statements.dml import insert_statement
-from icebridge.errors import IngestError
+from icebridge.errors import IcebridgeError, IngestError
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
@@ -42,7 +43,12 @@ def _match_columns(table: ObjectName, batch: pa.Table, columns: list[Column]) ->
     return matched
 
 
-def insert_batch(emu: Engine, table: ObjectName, batch: pa.Table) -> Outcome:
+def insert_batch(emu: Engine, table: ObjectName | str, batch: pa.Table) -> Outcome:
+    """Append ``batch`` to the native table ``table`` (a name or ``'DB.SCHEMA.T'`` text)."""
+    if not isinstance(table, ObjectName):
+        table = _table_name(emu, table)
+    if not isinstance(batch, pa.Table):
+        raise IngestError(f"rows for {table}: expected a pyarrow Table, got {type(batch).__name__}")
     obj = emu.catalog.find(table)
     if obj is None or obj.kind != TABLE:
         raise IngestError(f"table {table} does not exist or is not a native table")
@@ -58,6 +64,18 @@ def insert_batch(emu: Engine, table: ObjectName, batch: pa.Table) -> Outcome:
     finally:
         emu.con.unregister(BATCH)
     return Outcome(pa.table({"number of rows inserted": [inserted]}), inserted)
+
+
+def _table_name(emu: Engine, text: object) -> ObjectName:
+    """A table name given as text, completed with the current database and schema."""
+    if not isinstance(text, str):
+        raise IngestError(f"table: expected a name, got {type(text).__name__} {text!r}")
+    try:
+        return ObjectName.parse(
+            text, database=emu.state.database, schema=emu.state.schema, what="table"
+        )
+    except IcebridgeError as err:
+        raise IngestError(str(err)) from None
 
 
 def _first_bad_row(source: str, column: Column) -> exp.Select:
@@ -81,6 +99,20 @@ def _first_bad_row(source: str, column: Column) -> exp.Select:
     )
 
 
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | Decimal):
+        return True
+    if isinstance(value, str):
+        try:
+            Decimal(value.strip())
+        except ArithmeticError:
+            return False
+        return True
+    return False
+
+
 def _diagnose(
     emu: Engine,
     table: ObjectName,
@@ -98,12 +130,15 @@ def _diagnose(
             column = by_name[target]
             bad = sql.run(probe, _first_bad_row(source, column)).fetchone()
             if bad is not None:
-                what = (
-                    "NULL in a NOT NULL column"
-                    if column.nullable is False
-                    and (batch.column(source)[int(bad[0])].as_py() is None)
-                    else f"value not convertible to {column.data_type}"
-                )
+                value = batch.column(source)[int(bad[0])].as_py()
+                if column.nullable is False and value is None:
+                    what = "NULL in a NOT NULL column"
+                elif _is_number(value) and column.data_type.upper().startswith("NUMBER"):
+                    # A number too wide for NUMBER(p,s): Snowflake's 100046.
+                    what = "Number out of representable range: "
+                    what += f"type {column.data_type}, value {value}"
+                else:
+                    what = f"value not convertible to {column.data_type}"
                 return IngestError(
                     f"row {bad[0]}, column {target} of {table}: {what}",
                     row=int(bad[0]),

@@ -1,9 +1,10 @@
 """Result metadata and Python values the way snowflake-connector-python presents them.
 
-Type codes are the indexes of the connector's ``FIELD_TYPES`` table (``FIXED`` = 0 … ``BOOLEAN``
-= 13; see ``snowflake/connector/constants.py``). A result column's Snowflake type comes from the
-Arrow field metadata key ``snowflake_type`` when the emulator sets it (e.g. ``NUMBER(10,2)``,
-``VARIANT``), otherwise it is inferred from the Arrow type.
+Type codes are the indexes of the connector's ``FIELD_TYPES`` table (``FIXED`` = 0,
+``TIMESTAMP_LTZ`` = 6, ``TIMESTAMP_TZ`` = 7, ``TIMESTAMP_NTZ`` = 8 … ``BOOLEAN`` = 13 …
+``INTERVAL_DAY_TIME`` = 20; see ``snowflake/connector/constants.py``). A result column's
+Snowflake type comes from the Arrow field metadata key ``snowflake_type`` when the emulator
+sets it (e.g. ``NUMBER(10,2)``, ``VARIANT``), otherwise it is inferred from the Arrow type.
 
 Values follow the connector's defaults
 (https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-api#data-type-mappings-for-qmark-and-numeric-bindings):
@@ -39,6 +40,13 @@ FIELD_TYPES = (
     "BINARY",
     "TIME",
     "BOOLEAN",
+    "GEOGRAPHY",
+    "GEOMETRY",
+    "VECTOR",
+    "MAP",
+    "FILE",
+    "INTERVAL_YEAR_MONTH",
+    "INTERVAL_DAY_TIME",
 )
 TYPE_CODE = {name: code for code, name in enumerate(FIELD_TYPES)}
 METADATA_KEY = b"snowflake_type"

@@ -52,6 +52,7 @@ from emulator.core.catalog_objects import (
     CatalogObject,
     Column,
     duck_table,
+    owned_sequences,
     utc_aware,
     utc_naive,
 )
@@ -212,6 +213,17 @@ class Catalog:
         )
         return duck
 
+    def set_database_comment(self, name: str, comment: str | None) -> None:
+        """Set (or with None remove) a database's comment (COMMENT ON DATABASE)."""
+        self._changed()
+        self.con.execute(statements.update("databases", ("comment",), ("name",)), [comment, name])
+
+    def set_schema_comment(self, database: str, name: str, comment: str | None) -> None:
+        """Set (or with None remove) a schema's comment (COMMENT ON SCHEMA)."""
+        self._changed()
+        query = statements.update("schemas", ("comment",), ("database", "name"))
+        self.con.execute(query, [comment, database, name])
+
     def drop_schema(self, database: str, name: str) -> None:
         """Forget a schema, its objects and its DuckDB schema."""
         duck = self.duck_schema(database, name)
@@ -331,6 +343,8 @@ class Catalog:
         self.con.execute(statements.delete("columns", ("object_id",)), [obj.id])
         self.con.execute(statements.delete("table_versions", ("object_id",)), [obj.id])
         sql.run(self.con, exp.Drop(kind="TABLE", exists=True, tables=[obj.log()]))
+        for name in owned_sequences(obj):  # a sequence's values, identity columns'
+            sql.run(self.con, exp.Drop(kind="SEQUENCE", exists=True, tables=[sql.meta(name)]))
 
     def find(self, name: ObjectName) -> CatalogObject | None:
         """The object called ``name``, or None."""

@@ -23,6 +23,10 @@ ICEBERG_TABLE = "ICEBERG TABLE"
 STREAM = "STREAM"
 TASK = "TASK"
 DYNAMIC_TABLE = "DYNAMIC TABLE"
+SEQUENCE = "SEQUENCE"
+TAG = "TAG"
+#: Table property: identity column name -> the DuckDB sequence of its values.
+IDENTITY = "identity"
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,11 @@ def utc_naive(instant: datetime) -> datetime:
 
 def utc_aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
+
+
+def owned_sequences(obj: CatalogObject) -> list[str]:
+    """The DuckDB sequences (in the reserved schema) a catalog object owns: a sequence's
+    own, a table's identity columns'; they are dropped with it."""
+    if obj.kind == SEQUENCE:
+        return [str(obj.properties.get("duck") or f"seq_{obj.id}")]
+    return [str(d) for d in (obj.properties.get(IDENTITY) or {}).values()]

@@ -95,6 +95,16 @@ def newest_record(of: str | None = None, seq: str = "rowid") -> exp.Expr:
     return is_latest(sql.column(ROW_ID, of), [log_version(of), sql.column(seq, of)])
 
 
+def inserted_images(records: exp.Select, seq: str = "rowid") -> exp.Select:
+    """``records`` (log records, ``seq`` their order within a version) narrowed to the one
+    that inserted each row: an append-only delta returns a row with the values it was
+    inserted with, even when it was updated or deleted since
+    (https://docs.snowflake.com/en/sql-reference/constructs/changes, the APPEND_ONLY example).
+    ``records`` is changed in place and returned."""
+    first = is_latest(sql.column(ROW_ID), [log_version(), sql.column(seq)], newest=False)
+    return records.where(action_in("INSERT", "BASELINE"), copy=False).qualify(first, copy=False)
+
+
 def aliased(table: exp.Table, alias: str) -> exp.Table:
     """A copy of ``table`` read under ``alias``."""
     node = table.copy()

@@ -7,8 +7,8 @@ The rules (https://docs.snowflake.com/en/user-guide/streams-intro):
   plus INSERT (new image), both ISUPDATE = TRUE, one ROW_ID;
 * a row inserted in the interval is one INSERT with its latest image (ISUPDATE = FALSE),
   a row inserted and deleted in the interval is nothing, TRUNCATE is one DELETE per row;
-* an append-only delta is every row inserted in the interval with its latest image, even
-  when it was updated or deleted since, never a DELETE.
+* an append-only delta is every row inserted in the interval with the image it was inserted
+  with, even when it was updated or deleted since, never a DELETE.
 
 Cost: the native log is appended in version order, so ``__ib_version > start`` prunes by
 DuckDB zone maps and the work follows the records in the interval. Only rows whose first
@@ -40,6 +40,7 @@ from emulator.core.change_queries import (
     aliased,
     differs,
     in_interval,
+    inserted_images,
     is_latest,
     log_action,
     log_version,
@@ -75,6 +76,7 @@ __all__ = [
     "aliased",
     "differs",
     "in_interval",
+    "inserted_images",
     "is_latest",
     "log_action",
     "log_version",
@@ -189,20 +191,12 @@ class NativeSource:
             .from_(self.log.copy(), copy=False)
             .where(in_interval(start, end), copy=False)
         )
-        latest = select_all(sql.table("iv")).qualify(newest_record(seq=SEQ), copy=False)
         if append_only:
-            inserted = (
-                exp.select(sql.column(ROW_ID), copy=False)
-                .distinct(copy=False)
-                .from_(sql.table("iv"), copy=False)
-                .where(action_in("INSERT", "BASELINE"), copy=False)
-            )
-            body = (
-                self._out("a", "INSERT", False)
-                .from_(sql.table("latest", alias="a"), copy=False)
-                .join(using(sql.table("ins"), ROW_ID, "SEMI"), copy=False)
-            )
-            return with_ctes(body, [("iv", interval), ("latest", latest), ("ins", inserted)])
+            # Each row as it was inserted, whatever came after it in the interval.
+            inserted = inserted_images(select_all(sql.table("iv")), SEQ)
+            body = self._out("a", "INSERT", False).from_(sql.table("ins", alias="a"), copy=False)
+            return with_ctes(body, [("iv", interval), ("ins", inserted)])
+        latest = select_all(sql.table("iv")).qualify(newest_record(seq=SEQ), copy=False)
         order = exp.Tuple(expressions=[log_version(), sql.column(SEQ)])
         first_action = exp.ArgMin(this=log_action(), expression=order)
         firsts = (

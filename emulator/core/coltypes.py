@@ -7,6 +7,7 @@ NUMBER(38,0), strings default to VARCHAR(16777216), timestamps default to precis
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlglot import exp
 
@@ -93,3 +94,14 @@ def from_duckdb(duck_type: str) -> str:
     if text.startswith(("STRUCT", "MAP")):
         return "OBJECT"
     return text
+
+
+def snowflake_datatype(text: str) -> exp.DataType:
+    """The sqlglot type of a catalog type text (``NUMBER(38,0)``): parsed once per text, a
+    fresh copy per call (callers may attach it to a tree)."""
+    return _parsed_type(text).copy()
+
+
+@lru_cache(maxsize=512)
+def _parsed_type(text: str) -> exp.DataType:
+    return exp.DataType.build(text, dialect="snowflake")

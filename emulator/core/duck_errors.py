@@ -20,6 +20,8 @@ _NO_TABLE = re.compile(r'Table with name "?([^" ]+)"? does not exist')
 _NO_COLUMN = re.compile(
     r'(?:Referenced column "([^"]+)" not found|Column "([^"]+)" referenced that exists)'
 )
+# Exact duplicates are refused before DuckDB sees them, so this is a name differing only in case.
+_COLUMN_EXISTS = re.compile(r"Column with name (.+) already exists!")
 _DECIMAL_OVERFLOW = re.compile(r"Could not cast value (\S+) to (DECIMAL\(\d+,\d+\))")
 _LINE = re.compile(r"LINE (\d+):")
 
@@ -28,7 +30,9 @@ def map_error(err: duckdb.Error) -> SqlError:
     """The Snowflake error for a DuckDB exception (translation's own mapping first)."""
     overflow = _DECIMAL_OVERFLOW.search(str(err))
     if overflow and isinstance(err, duckdb.ConversionException):
-        return errors.numeric_overflow(f"type {overflow.group(2)}, value {overflow.group(1)}")
+        # Named as the user declared it: NUMBER(p,s) is DuckDB's DECIMAL(p,s).
+        declared = overflow.group(2).replace("DECIMAL", "NUMBER", 1)
+        return errors.numeric_overflow(f"type {declared}, value {overflow.group(1)}")
     try:
         from emulator.translate import map_duckdb_error
     except ImportError:  # pragma: no cover - only while the translation layer is incomplete
@@ -78,6 +82,9 @@ def map_error(err: duckdb.Error) -> SqlError:
         match = _NO_TABLE.search(text)
         if match:
             return errors.object_does_not_exist(match.group(1))
+        match = _COLUMN_EXISTS.search(first)
+        if match:
+            return errors.columns_differ_only_in_case(None, match.group(1))
     if isinstance(err, duckdb.BinderException):
         match = _NO_COLUMN.search(text)
         if match:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -89,8 +90,8 @@ class CommitHooks:
 class Lake:
     """Owns the emulator's :class:`IcebergStore` (opened lazily) and its volumes.
 
-    ``external_volumes`` maps volume names to directories; ``SNOWFLAKE_MANAGED`` (the
-    default volume) lives under the store root.
+    ``external_volumes`` maps volume names to directories (paths or ``file://`` URIs);
+    ``SNOWFLAKE_MANAGED`` (the default volume) lives under the store root.
     """
 
     def __init__(
@@ -101,11 +102,25 @@ class Lake:
     ) -> None:
         self._clock = clock
         self._path = path
-        self.volumes = {k.upper(): Path(v) for k, v in (external_volumes or {}).items()}
+        # Kept as given: the store reads a str as a path or a file:// URI (Path() would
+        # fold a URI's "//" and hide it).
+        self.volumes = {k.upper(): v for k, v in (external_volumes or {}).items()}
         self._store: IcebergStore | None = None
         self._tempdir: Path | None = None
         #: Test hooks on the commit path of every write (none by default).
         self.hooks = CommitHooks()
+
+    @property
+    def root(self) -> Path:
+        """The directory the lake's files live in: the emulator's path, or (in memory) a
+        temporary directory created on first use and removed at :meth:`close` (or when the
+        Lake is dropped unclosed)."""
+        if self._path is not None:
+            return self._path
+        if self._tempdir is None:
+            self._tempdir = Path(tempfile.mkdtemp(prefix="icebridge-lake-"))
+            weakref.finalize(self, shutil.rmtree, self._tempdir, ignore_errors=True)
+        return self._tempdir
 
     @property
     def store(self) -> IcebergStore:
@@ -113,12 +128,9 @@ class Lake:
         if self._store is None:
             from emulator.iceberg import IcebergStore
 
-            if self._path is not None:
-                root = self._path
-            else:
-                self._tempdir = Path(tempfile.mkdtemp(prefix="icebridge-iceberg-"))
-                root = self._tempdir
-            self._store = IcebergStore(root, self.volumes, clock=self._clock, listener=self.hooks)
+            self._store = IcebergStore(
+                self.root, self.volumes, clock=self._clock, listener=self.hooks
+            )
         return self._store
 
     @contextmanager

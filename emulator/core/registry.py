@@ -46,6 +46,11 @@ class Kind(Enum):
     DELETE = (False, False, "delete")
     MERGE = (False, False, "merge")
     TRUNCATE = (False, False, "truncate")
+    # COPY INTO <table> | <location>: a write (rows, or files from a query that may read
+    # streams, which it then consumes).
+    COPY = (False, False, "copy")
+    # PUT / REMOVE: stage files change at once, outside any transaction.
+    STAGE_FILES = (False, False, "stage files")
     CREATE = (True, False, "create")
     DROP = (True, False, "drop")
     ALTER = (True, False, "alter")
@@ -84,7 +89,7 @@ class Kind(Enum):
 
 
 _READS = frozenset({Kind.QUERY, Kind.SHOW, Kind.SHOW_PARAMETERS, Kind.DESCRIBE})
-_WRITES = frozenset({Kind.INSERT, Kind.UPDATE, Kind.DELETE, Kind.MERGE, Kind.TRUNCATE})
+_WRITES = frozenset({Kind.INSERT, Kind.UPDATE, Kind.DELETE, Kind.MERGE, Kind.TRUNCATE, Kind.COPY})
 
 #: (catalog object, written table) -> DuckDB relation replacing the table in a query.
 RelationProvider = Callable[["CatalogObject", exp.Table], exp.Expression]
@@ -165,7 +170,11 @@ class Registry(Generic[E]):
     def rewrite(self, engine: E, node: exp.Expression) -> exp.Expression:
         """Apply the rewriters whose functions ``node`` calls (one walk of the tree finds
         them, so a statement calling none pays a single pass)."""
-        called = {str(call.name).upper() for call in node.find_all(exp.Anonymous)}
+        # <seq>.NEXTVAL is a NextValueFor node (icebridge's grammar), rewritten as "NEXTVAL".
+        called = {
+            "NEXTVAL" if isinstance(call, exp.NextValueFor) else str(call.name).upper()
+            for call in node.find_all(exp.Anonymous, exp.NextValueFor)
+        }
         if not called:
             return node
         for names, rewrite in self.rewriters:

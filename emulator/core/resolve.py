@@ -7,7 +7,7 @@ names and the one place that raises "does not exist or not authorized"
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlglot import exp
@@ -24,7 +24,11 @@ from emulator.core.catalog import (
 )
 from emulator.core.registry import Registry
 from emulator.core.state import SessionState
+from emulator.translate.identifier_literal import name_parts
 from icebridge.sql.identifiers import ObjectName, join_parts
+
+#: Catalog property of a view whose query is translated at every read (core.views).
+EXPANDS = "expands"
 
 #: Object kinds a query can read.
 READABLE = (TABLE, VIEW, STREAM, DYNAMIC_TABLE, ICEBERG_TABLE)
@@ -49,8 +53,14 @@ def stored(ident: exp.Expression | str | None) -> str | None:
     return ident.sql(dialect="snowflake").upper()
 
 
-def written_parts(table: exp.Table) -> list[str]:
-    """The name parts as written (stored form), outermost first."""
+def written_parts(table: exp.Table, variables: Mapping[str, Any] | None = None) -> list[str]:
+    """The name parts as written (stored form), outermost first.
+
+    ``IDENTIFIER('db.s.t')`` gives the parts its string names; ``IDENTIFIER($v)`` needs
+    the session ``variables`` (https://docs.snowflake.com/en/sql-reference/identifier-literal).
+    """
+    if isinstance(table.this, exp.DynamicIdentifier):
+        return name_parts(table.this, variables)
     parts = [table.args.get("catalog"), table.args.get("db"), table.this]
     return [p for p in (stored(x) for x in parts if x is not None) if p]
 
@@ -70,7 +80,7 @@ class Resolver:
 
     def object_name(self, table: exp.Table, action: str) -> ObjectName:
         """Complete a (possibly partial) table name with the current database and schema."""
-        parts = written_parts(table)
+        parts = written_parts(table, self.state.variables)
         if len(parts) == 3:
             return ObjectName(*parts)
         database = self.state.database
@@ -115,7 +125,8 @@ class Resolver:
                 raise errors.object_does_not_exist(
                     join_parts([name.database, name.schema]), "Schema"
                 )
-            raise errors.object_does_not_exist(join_parts(written_parts(table)), label)
+            written = written_parts(table, self.state.variables)
+            raise errors.object_does_not_exist(join_parts(written), label)
         return obj
 
     def require(
@@ -131,7 +142,7 @@ class Resolver:
 
     def relation(self, table: exp.Table, action: str = "SELECT") -> exp.Expression:
         """The DuckDB relation a query reads for ``table`` (alias and sample kept)."""
-        parts = written_parts(table)
+        parts = written_parts(table, self.state.variables)
         registry = self.registry
         if len(parts) >= 2 and parts[-2] == "INFORMATION_SCHEMA":
             database = parts[0] if len(parts) == 3 else self.state.database
@@ -150,6 +161,12 @@ class Resolver:
         if history is not None and point and obj.kind in HISTORY_KINDS:
             self.feature_reads += 1
             return history(obj, table)  # CHANGES / AT | BEFORE (Iceberg tables: their own)
+        if obj.kind == VIEW:
+            expand = registry.relations.get(VIEW) if obj.properties.get(EXPANDS) else None
+            if expand is None:
+                return _keep_extras(table, obj.relation())
+            self.feature_reads += 1
+            return expand(obj, table)  # a body read through a feature: translated again
         check = registry.read_checks.get(obj.kind)
         if check is not None:
             self.feature_reads += 1

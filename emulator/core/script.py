@@ -3,6 +3,10 @@
 ``;`` inside strings, ``$$`` strings, comments and Scripting blocks never ends a
 statement. Statements are parsed one by one so that an earlier statement
 runs before a later one fails to parse (Snowflake runs a script in order).
+
+A statement whose first word is no Snowflake command (``SELEC 1``), or whose object kind
+after CREATE / ALTER / DROP / UNDROP / DESCRIBE is none of Snowflake's (``CREATE TABL x``),
+is Snowflake's syntax error ``001003`` at that word, not an unsupported statement.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from collections import OrderedDict
 
 from sqlglot import exp
 from sqlglot.errors import TokenError
+from sqlglot.tokenizer_core import Token, TokenType
 
 from emulator import errors
+from emulator.core.snowflake_words import COMMAND_WORDS, KIND_VERBS, MODIFIERS, OBJECT_KIND_WORDS
 from icebridge.errors import ProgrammingError
 from icebridge.sql.dialect import DIALECT, parse
 from icebridge.sql.dialect import split as dialect_split
@@ -66,6 +72,14 @@ def parse_statement(sql: str) -> exp.Expression:
         nodes = parse(sql)
     except TokenError as err:
         raise _syntax_error_from_text(sql, str(err)) from None
+    except ProgrammingError as err:
+        raise (unknown_keyword(sql) or err) from None
+    if len(nodes) == 1 and not isinstance(nodes[0], _PARSED_STATEMENTS):
+        # sqlglot reads some garbled text as an expression ("FOO BAR") or, when it meets
+        # what it does not know ("CREATE TABL x"), as an opaque Command.
+        mistake = unknown_keyword(sql, kinds=isinstance(nodes[0], exp.Command))
+        if mistake is not None:
+            raise mistake
     if len(nodes) != 1:
         raise errors.generic(
             f"Actual statement count {len(nodes)} did not match the desired statement count 1.",
@@ -73,6 +87,10 @@ def parse_statement(sql: str) -> exp.Expression:
             sqlstate="0A000",
         )
     node = nodes[0]
+    if '""' in sql:
+        empty = _empty_identifier(sql)
+        if empty is not None:
+            raise empty
     with _parsed_lock:
         _parsed[sql] = node if seen else None
         if len(_parsed) > PARSED_KEPT:
@@ -119,6 +137,75 @@ def _plain_words(sql: str, count: int) -> list[str] | None:
         words.append(word)
         position = found.end()
     return words
+
+
+def tokens(sql: str) -> list[Token]:
+    """The tokens of one statement; Snowflake's syntax error when it cannot be tokenized."""
+    try:
+        return list(DIALECT.tokenize(sql))
+    except TokenError as err:
+        raise _syntax_error_from_text(sql, str(err)) from None
+
+
+def unexpected(sql: str, token: Token | None, last: Token | None = None) -> ProgrammingError:
+    """Snowflake's ``001003`` at ``token``: its line and 0-based position in that line, or
+    just past ``last`` (``'<EOF>'``) when the statement ended too early."""
+    if token is None:
+        if last is None:
+            return errors.syntax_error(1, 0, "<EOF>")
+        line_start = sql.rfind("\n", 0, last.start) + 1
+        return errors.syntax_error(last.line, last.end + 1 - line_start, "<EOF>")
+    line_start = sql.rfind("\n", 0, token.start) + 1
+    return errors.syntax_error(token.line, token.start - line_start, token.text)
+
+
+def unknown_keyword(sql: str, *, kinds: bool = True) -> ProgrammingError | None:
+    """The syntax error of a statement that starts with no Snowflake command word, or (with
+    ``kinds``) names no Snowflake object kind after CREATE / ALTER / DROP / UNDROP /
+    DESCRIBE; None otherwise (https://docs.snowflake.com/en/sql-reference/sql-all)."""
+    try:
+        found = DIALECT.tokenize(sql)
+    except TokenError:
+        return None
+    words = [t for t in found if t.token_type != TokenType.SEMICOLON]
+    if not words or words[0].token_type in _PUNCTUATION:
+        return None  # "(SELECT …)" and the like: the parser's own error stands
+    first = words[0]
+    if first.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
+        return unexpected(sql, first)
+    verb = first.text.upper()
+    if verb not in COMMAND_WORDS:
+        return unexpected(sql, first)
+    if not kinds or verb not in KIND_VERBS:
+        return None
+    rest = words[1:]
+    while rest and rest[0].text.upper() in MODIFIERS:
+        rest = rest[1:]
+    if not rest:
+        return unexpected(sql, None, found[-1])
+    if rest[0].text.upper() not in OBJECT_KIND_WORDS:
+        return unexpected(sql, rest[0])
+    return None
+
+
+_PUNCTUATION = frozenset({TokenType.L_PAREN, TokenType.R_PAREN})
+#: Parsed nodes that are statements: no other check is needed for them.
+_PARSED_STATEMENTS = (exp.Query, exp.DML, exp.DDL, exp.Set, exp.Use, exp.Transaction)
+
+
+def _empty_identifier(sql: str) -> ProgrammingError | None:
+    """The syntax error of a zero-length quoted identifier (``""``), which names nothing
+    (https://docs.snowflake.com/en/sql-reference/identifiers-syntax: a double-quoted
+    identifier holds at least one character)."""
+    try:
+        found = DIALECT.tokenize(sql)
+    except TokenError:
+        return None
+    for token in found:
+        if token.token_type == TokenType.IDENTIFIER and token.text == "":
+            line_start = sql.rfind("\n", 0, token.start) + 1
+            return errors.syntax_error(token.line, token.start - line_start, '""')
+    return None
 
 
 def _syntax_error_from_text(sql: str, message: str) -> ProgrammingError:

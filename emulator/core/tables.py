@@ -13,11 +13,12 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core import sql
 from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject, Column
-from emulator.core.coltypes import from_duckdb, snowflake_type
+from emulator.core.coltypes import from_duckdb, snowflake_datatype, snowflake_type
 from emulator.core.engine import Outcome, status
 from emulator.core.query import translate_query
 from emulator.core.resolve import stored
 from emulator.core.translation import duckdb_type
+from emulator.core.views import EXPANDS, placeholder, translated_body
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
@@ -63,9 +64,21 @@ def column_from_def(coldef: exp.ColumnDef) -> Column:
     return Column(name, snowflake_type(dtype), nullable, default, comment)
 
 
+def _inline_keys(coldef: exp.ColumnDef, name: str) -> list[str]:
+    """A column's inline PRIMARY KEY / UNIQUE as the out-of-line constraints they equal."""
+    keys: list[str] = []
+    for constraint in coldef.constraints:
+        if isinstance(constraint.kind, exp.PrimaryKeyColumnConstraint):
+            keys.append(exp.PrimaryKey(expressions=[sql.ident(name)]).sql("snowflake"))
+        elif isinstance(constraint.kind, exp.UniqueColumnConstraint):
+            unique = exp.UniqueColumnConstraint(this=exp.Schema(expressions=[sql.ident(name)]))
+            keys.append(unique.sql("snowflake"))
+    return keys
+
+
 def duck_type(column: Column) -> exp.DataType:
     """The DuckDB type of a catalog column."""
-    return duckdb_type(exp.DataType.build(column.data_type, dialect="snowflake"))
+    return duckdb_type(snowflake_datatype(column.data_type))
 
 
 def duck_column_def(
@@ -225,6 +238,10 @@ def create_table(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
         for item in schema.expressions:
             if isinstance(item, exp.ColumnDef):
                 columns.append(column_from_def(item))
+                # Inline keys are recorded like out-of-line ones (SHOW PRIMARY KEYS, DESCRIBE).
+                keys = _inline_keys(item, columns[-1].name)
+                if keys:
+                    options["properties"].setdefault("constraints", []).extend(keys)
             else:
                 options["properties"].setdefault("constraints", []).append(item.sql("snowflake"))
     source: CatalogObject | None = None
@@ -236,7 +253,7 @@ def create_table(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
         columns = emu.catalog.columns(source.id)
     duck_query: exp.Expression | None = None
     if query is not None:
-        duck_query = translate_query(emu, query)
+        duck_query = translate_query(emu, query, into=[c.data_type for c in columns] or None)
         described = query_columns(emu, duck_query)
         if not columns:
             columns = described
@@ -277,17 +294,18 @@ def create_view(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
     query = create.args.get("expression")
     if query is None:
         raise errors.unsupported("CREATE VIEW without a query")
-    translated = translate_query(emu, query)
     names: list[str] | None = None
     if isinstance(create.this, exp.Schema):
         names = [
             str(stored(c.this if isinstance(c, exp.ColumnDef) else c))
             for c in create.this.expressions
         ]
-    if names:
-        renamed = exp.TableAlias(this=sql.ident("__ib_v"), columns=[sql.ident(n) for n in names])
-        translated = exp.select(exp.Star()).from_(exp.Subquery(this=translated, alias=renamed))
+    translated, expands = translated_body(emu, query, names)
     view = sql.table(name.name, duck_schema)
+    if expands:
+        # The body reads through a feature: translated again at every read (core.views).
+        described = sql.run(emu.con, exp.Describe(this=translated)).fetchall()
+        translated = placeholder([(str(r[0]), str(r[1])) for r in described])
     sql.run(emu.con, exp.Create(kind="VIEW", this=view, expression=translated))
     columns = query_columns(emu, exp.select(exp.Star()).from_(view.copy()))
     now = emu.now
@@ -312,6 +330,7 @@ def create_view(emu: Engine, create: exp.Create, name: ObjectName) -> Outcome:
         max_extension_days=14,
         version=0,
         definition=create.sql("snowflake"),
+        properties={EXPANDS: True} if expands else {},
     )
     emu.catalog.add_object(obj, columns)
     return status(f"View {name.name} successfully created.")

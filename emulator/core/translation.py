@@ -6,22 +6,73 @@ of the session does not depend on how translation is organised.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections import OrderedDict
 from collections.abc import Hashable
 
 from sqlglot import exp
 
+from emulator.core.resolve import READABLE, Resolver
 from emulator.core.state import SessionState
-from emulator.translate import TranslateContext, duckdb_type, output_name, to_duckdb
+from emulator.translate import (
+    TranslateContext,
+    check_statement,
+    duckdb_type,
+    output_name,
+)
+from emulator.translate import to_duckdb as translate_to_duckdb
+from icebridge.errors import SqlError
 
 __all__ = [
     "TranslateContext",
     "Translations",
+    "check_statement",
     "duckdb_type",
     "output_name",
     "to_duckdb",
     "with_session_functions",
 ]
+
+
+def to_duckdb(
+    expression: exp.Expression, ctx: TranslateContext, *, copy: bool = True
+) -> exp.Expression:
+    """:func:`emulator.translate.to_duckdb` with the catalog's column types.
+
+    When ``ctx`` resolves tables through a :class:`Resolver` and names no
+    ``column_types`` of its own, the declared types of the columns of the tables, views
+    and dynamic tables a statement reads come from the catalog, so that type-dependent
+    rules (DATEADD on a DATE column stays DATE, division scale, implicit casts) follow
+    Snowflake for columns as well as literals.
+    """
+    return translate_to_duckdb(expression, with_catalog_types(ctx), copy=copy)
+
+
+def with_catalog_types(ctx: TranslateContext) -> TranslateContext:
+    """``ctx`` with ``column_types`` read from the catalog of its resolver (if it has one)."""
+    resolver = getattr(ctx.resolve_table, "__self__", None)
+    if ctx.column_types is not None or not isinstance(resolver, Resolver):
+        return ctx
+    return dataclasses.replace(ctx, column_types=functools.partial(catalog_types, resolver))
+
+
+def catalog_types(resolver: Resolver, table: exp.Table) -> dict[str, exp.DataType] | None:
+    """``{stored column name: Snowflake type}`` of a readable object, None when unknown."""
+    try:
+        obj = resolver.lookup(table, "SELECT", READABLE, missing_ok=True)
+    except SqlError:
+        return None  # no current database/schema: the resolver reports it when reading
+    columns = resolver.catalog.columns(obj.id) if obj is not None else []
+    if not columns:
+        return None
+    return _types(tuple((column.name, column.data_type) for column in columns))
+
+
+@functools.lru_cache(maxsize=256)
+def _types(columns: tuple[tuple[str, str], ...]) -> dict[str, exp.DataType]:
+    # Shared between translations: the rewrites read these types and copy what they keep.
+    return {name: exp.DataType.build(text, dialect="snowflake") for name, text in columns}
 
 
 def with_session_functions(node: exp.Expression, state: SessionState) -> exp.Expression:
@@ -40,6 +91,10 @@ def with_session_functions(node: exp.Expression, state: SessionState) -> exp.Exp
             return value(state.database)
         if isinstance(n, exp.CurrentSchema):
             return value(state.schema)
+        if isinstance(n, exp.CurrentWarehouse):
+            return value(state.warehouse)
+        if isinstance(n, exp.CurrentRole):
+            return value(state.role)
         if isinstance(n, exp.Anonymous):
             name = str(n.name).upper()
             if name == "CURRENT_WAREHOUSE":

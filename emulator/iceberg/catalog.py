@@ -42,6 +42,7 @@ from pyiceberg.table.update import (
 from pyiceberg.typedef import Identifier
 from pyiceberg.utils.datetime import datetime_to_millis
 from sqlalchemy import event
+from sqlalchemy.engine import URL
 
 from emulator.iceberg.metadata_json import MetadataWriter
 from emulator.iceberg.snapshot_index import indexed
@@ -136,8 +137,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def open_catalog(database: Path, warehouse: Path) -> StoreCatalog:
     """Open (creating if needed) the catalog stored in the sqlite file ``database``."""
-    # A plain path, as table locations are (see emulator.iceberg.layout): no URI escaping.
-    catalog = StoreCatalog("icebridge", uri=f"sqlite:///{database}", warehouse=str(warehouse))
+    # SQLAlchemy percent-decodes the database part of its URL and cuts it at "?": render
+    # the URL from the path so a directory named "my%20lake" or "a?b" is that directory.
+    uri = URL.create("sqlite", database=str(database)).render_as_string(hide_password=False)
+    # The warehouse is a plain path, as table locations are (emulator.iceberg.locations).
+    catalog = StoreCatalog("icebridge", uri=uri, warehouse=str(warehouse))
     event.listen(catalog.engine, "connect", _sqlite_pragmas)
     catalog.engine.dispose()  # reconnect so every pooled connection gets the pragmas
     return catalog

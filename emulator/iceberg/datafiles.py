@@ -30,6 +30,8 @@ from pyiceberg.transforms import IdentityTransform
 from pyiceberg.types import DateType, IcebergType, TimestampType, TimestamptzType, TimeType
 from pyiceberg.utils.properties import property_as_int
 
+from emulator.iceberg.locations import TableFiles
+
 
 def _internal(values: pa.ChunkedArray, kind: IcebergType) -> list[Any]:
     """Values in PyIceberg's internal representation (days, microseconds, ...)."""
@@ -40,8 +42,15 @@ def _internal(values: pa.ChunkedArray, kind: IcebergType) -> list[Any]:
     return values.to_pylist()  # type: ignore[no-any-return]
 
 
+#: PyIceberg names data files with this provider (emulator.iceberg.locations): set on the
+#: metadata handed to the writer only, never recorded in the table's properties.
+_PROVIDER_CLASS = f"{TableFiles.__module__}.{TableFiles.__qualname__}"
+_PROVIDER = {TableProperties.WRITE_PY_LOCATION_PROVIDER_IMPL: _PROVIDER_CLASS}
+
+
 def write_data_files(metadata: TableMetadata, rows: pa.Table, io: FileIO) -> list[DataFile]:
     """Parquet data files holding ``rows`` (already conformed to the table schema)."""
+    metadata = metadata.model_copy(update={"properties": {**metadata.properties, **_PROVIDER}})
     spec = metadata.spec()
     if spec.is_unpartitioned():
         return list(_dataframe_to_data_files(metadata, rows, io))

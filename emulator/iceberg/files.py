@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlparse
 
 from pyiceberg.conversions import from_bytes
 from pyiceberg.io import FileIO
@@ -39,6 +38,7 @@ from pyiceberg.utils.datetime import (
 )
 from sqlglot import exp
 
+from emulator.iceberg.locations import local_path as local_path  # re-exported
 from emulator.iceberg.types import duckdb_type
 from emulator.quoting import ident
 
@@ -175,14 +175,6 @@ def prune_files(
         if pos < len(keys) and keys[pos] <= hi:
             kept.append(info)
     return kept
-
-
-def local_path(location: str) -> str:
-    """The filesystem path of a location: plain paths (what the store records) pass
-    through; a ``file://`` URI's path is taken as it is written, without percent-decoding,
-    which is how PyIceberg's file IO writes and reads such a location."""
-    parsed = urlparse(location)
-    return f"{parsed.netloc}{parsed.path}" if parsed.scheme == "file" else location
 
 
 def parquet_relation(

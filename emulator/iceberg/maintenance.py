@@ -32,7 +32,8 @@ from pyiceberg.table.update.snapshot import ExpireSnapshots
 
 from emulator.iceberg.commits import CachedTransaction
 from emulator.iceberg.conform import conform
-from emulator.iceberg.files import DataFileInfo, ManifestReader, local_path
+from emulator.iceberg.files import DataFileInfo, ManifestReader
+from emulator.iceberg.locations import local_path
 
 COMMIT_TIME = "icebridge.commit-time-ms"
 MAINTENANCE = "icebridge.maintenance"

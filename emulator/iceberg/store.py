@@ -4,6 +4,7 @@ Layout under ``root``::
 
     iceberg_catalog.db                      the catalog (sqlite): name -> metadata location
     warehouse/<DB>/<SCHEMA>/<NAME>.<id>/    the SNOWFLAKE_MANAGED volume's table directories
+                                            (names mapped by emulator.iceberg.locations)
         data/*.parquet                      data files
         metadata/*.metadata.json, *.avro    table metadata, manifest lists, manifests
 
@@ -18,7 +19,8 @@ Snowflake-managed v2 tables (https://docs.snowflake.com/en/user-guide/tables-ice
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,20 +35,14 @@ from sqlglot import exp
 from emulator import errors
 from emulator.iceberg import maintenance
 from emulator.iceberg.catalog import open_catalog
-from emulator.iceberg.files import (
-    DataFileInfo,
-    ManifestReader,
-    live_files,
-    local_path,
-    parquet_relation,
-)
+from emulator.iceberg.files import DataFileInfo, ManifestReader, live_files, parquet_relation
 from emulator.iceberg.history import CREATED_AT, snapshot_at, snapshot_history
-from emulator.iceberg.layout import (
-    build_schema,
-    catalog_identifier,
-    object_name,
+from emulator.iceberg.layout import build_schema, catalog_identifier, object_name
+from emulator.iceberg.locations import (
+    local_path,
     remove_table_files,
     table_location,
+    volume_directory,
 )
 from emulator.iceberg.maintenance import MaintenancePolicy
 from emulator.iceberg.partitioning import PartitionField, build_spec
@@ -63,18 +59,32 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@contextmanager
+def _file_errors(name: ObjectName, location: Path) -> Iterator[None]:
+    """A filesystem failure creating the files of ``name`` as an error naming the table."""
+    try:
+        yield
+    except OSError as exc:
+        raise errors.generic(
+            f"Cannot create the files of Iceberg table {name.sql()} in {location}: "
+            f"{exc.strerror or exc}"
+        ) from None
+
+
 class IcebergStore:
     """Snowflake-managed Iceberg tables of one emulator, stored under ``root``.
 
-    ``volumes`` maps external volume names to directories; ``SNOWFLAKE_MANAGED`` is
-    ``root/warehouse`` unless given. ``clock`` gives commit times (the emulator's virtual
-    clock); ``maintenance`` is the automatic policy, or None to disable it.
+    ``volumes`` maps external volume names to directories (paths, or ``file://`` URIs
+    given as strings); ``SNOWFLAKE_MANAGED`` is ``root/warehouse`` unless given. Table
+    locations are built by :mod:`emulator.iceberg.locations`. ``clock`` gives commit
+    times (the emulator's virtual clock); ``maintenance`` is the automatic policy, or None
+    to disable it.
     """
 
     def __init__(
         self,
         root: Path,
-        volumes: Mapping[str, Path] | None = None,
+        volumes: Mapping[str, str | Path] | None = None,
         *,
         clock: Callable[[], datetime] = _utc_now,
         maintenance: MaintenancePolicy | None = MaintenancePolicy(),  # noqa: B008
@@ -83,7 +93,13 @@ class IcebergStore:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self._volumes = {DEFAULT_VOLUME: self.root / "warehouse"}
-        self._volumes.update({k.upper(): Path(v).resolve() for k, v in (volumes or {}).items()})
+        self._remote: dict[str, str] = {}  # volumes given as URLs the store cannot write to
+        for volume, value in (volumes or {}).items():
+            directory = volume_directory(value)
+            if directory is None:
+                self._remote[volume.upper()] = str(value)
+            else:
+                self._volumes[volume.upper()] = directory
         self._clock = clock
         self._policy = maintenance
         self._listener = listener
@@ -107,12 +123,21 @@ class IcebergStore:
                 table = self._catalog.load_table(self._identifier(name))
             except NoSuchTableError:
                 raise errors.object_does_not_exist(name.sql(), "Table") from None
+            except OSError as exc:  # locations are absolute: a moved lake or deleted files
+                raise errors.generic(
+                    f"Cannot read the Iceberg metadata of {name.sql()}: {exc}"
+                ) from None
             self._tables[name] = table
         return table
 
     def exists(self, name: ObjectName) -> bool:
         """True when the Iceberg table ``name`` exists."""
-        return name in self._tables or self._catalog.table_exists(self._identifier(name))
+        if name in self._tables:
+            return True
+        try:
+            return self._catalog.table_exists(self._identifier(name))
+        except OSError:  # catalogued, but its metadata is unreadable: reading it says why
+            return True
 
     def list_tables(
         self, database: str | None = None, schema: str | None = None
@@ -158,6 +183,12 @@ class IcebergStore:
         spec = build_spec(schema, partition_by)
         if self.exists(name) and not replace:
             raise errors.already_exists(name.sql())
+        remote = self._remote.get((external_volume or DEFAULT_VOLUME).upper())
+        if remote is not None:
+            raise errors.unsupported(
+                f"external volume {external_volume} at {remote} for {name.sql()} "
+                "(give the volume a local directory or a file:// URI)"
+            )
         location = table_location(
             self._volumes, name, external_volume, base_location, DEFAULT_VOLUME
         )
@@ -171,18 +202,22 @@ class IcebergStore:
         props.update(properties or {})
         props["format-version"] = str(format_version)
         props[CREATED_AT] = str(datetime_to_millis(self._clock()))
+        # The directory must be creatable before an old table is dropped for it.
+        with _file_errors(name, location):
+            location.mkdir(parents=True, exist_ok=True)
         if replacing:
             self.drop_table(name)
         namespace = self._identifier(name)[:2]
         self._catalog.create_namespace_if_not_exists(namespace[:1])
         self._catalog.create_namespace_if_not_exists(namespace)
-        self._tables[name] = self._catalog.create_table(
-            self._identifier(name),
-            schema,
-            location=str(location),
-            partition_spec=spec,
-            properties=props,
-        )
+        with _file_errors(name, location):
+            self._tables[name] = self._catalog.create_table(
+                self._identifier(name),
+                schema,
+                location=str(location),
+                partition_spec=spec,
+                properties=props,
+            )
 
     @staticmethod
     def _local(table: Table) -> Path:
@@ -193,7 +228,7 @@ class IcebergStore:
         table = self._table(name)
         self._catalog.drop_table(self._identifier(name))
         self._forget(name)
-        remove_table_files(self._local(table))
+        remove_table_files(self._local(table), self._volumes)
 
     def _forget(self, name: ObjectName) -> None:
         self._tables.pop(name, None)

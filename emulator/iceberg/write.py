@@ -37,7 +37,8 @@ from emulator import errors
 from emulator.iceberg.commits import commit_files
 from emulator.iceberg.conform import conform
 from emulator.iceberg.datafiles import write_data_files
-from emulator.iceberg.files import DataFileInfo, local_path
+from emulator.iceberg.files import DataFileInfo
+from emulator.iceberg.locations import local_path
 from emulator.iceberg.maintenance import COMMIT_TIME, data_files_by_path
 from icebridge.sql.identifiers import ObjectName
 
@@ -139,6 +140,14 @@ class IcebergWrite:
         if not self._open:
             raise RuntimeError(f"the write to {self.name.sql()} is already finished")
 
+    def _write_files(self, table: Table, rows: pa.Table) -> list[DataFile]:
+        try:
+            return write_data_files(table.metadata, rows, table.io)
+        except OSError as exc:  # disk full, permissions, a path the OS refuses
+            raise errors.generic(
+                f"Cannot write the data files of {self.name.sql()}: {exc.strerror or exc}"
+            ) from None
+
     def _commit(self) -> None:
         removed = list(self._removed.values())
         if not self._rows and not removed:
@@ -147,7 +156,7 @@ class IcebergWrite:
         added: list[DataFile] = []
         try:
             if self._rows:
-                added = write_data_files(table.metadata, pa.concat_tables(self._rows), table.io)
+                added = self._write_files(table, pa.concat_tables(self._rows))
             if self._listener is not None:
                 self._listener.before_commit(self.name)
         except BaseException:

@@ -2,6 +2,12 @@
 
 Status texts follow Snowflake's (e.g. "Table T successfully created.",
 "T successfully dropped.", "Drop statement executed successfully (T already dropped).").
+CREATE SEQUENCE and CREATE TAG are passed on to :mod:`emulator.statements.sequences` and
+:mod:`emulator.statements.tags`. A CREATE TABLE's AUTOINCREMENT / IDENTITY columns keep a
+DEFAULT naming their sequence (:mod:`emulator.core.sequences`); ``[WITH] TAG (…)`` sets tag
+values on the new table or view (:mod:`emulator.core.tags`); CLUSTER BY keys are kept with
+their unquoted names in stored (upper) case, as SHOW TABLES prints them
+(https://docs.snowflake.com/en/sql-reference/sql/create-table: ``LINEAR(DATE, ID)``).
 """
 
 from __future__ import annotations
@@ -11,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from emulator.core import sql
+from emulator.core import sequences, sql, tags
 from emulator.core.catalog import TABLE, VIEW, CatalogObject, Column
-from emulator.core.create_target import create_target
+from emulator.core.catalog_objects import IDENTITY
+from emulator.core.create_target import check_column_names, create_target
 from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import stored, written_parts
 from emulator.core.script import statement_name
@@ -25,7 +32,11 @@ from emulator.core.tables import (
     drop_relation,
     duck_column_def,
 )
+from emulator.statements import sequences as sequence_statements
+from emulator.statements import tags as tag_statements
+from icebridge.sql.dialect import generate
 from icebridge.sql.identifiers import ObjectName, join_parts
+from icebridge.sql.nodes_objects import DropClusteringKey
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -58,12 +69,21 @@ def run_create(emu: Engine, node: exp.Expression, text: str) -> Outcome:
         emu.catalog.add_warehouse(name, recorded, emu.now)
         emu.state.warehouse = name
         return status(f"Warehouse {name} successfully created.")
+    if kind == "SEQUENCE":
+        return sequence_statements.run_create_sequence(emu, node, text)
+    if kind == "TAG":
+        return tag_statements.run_create_tag(emu, node, text)
     if kind not in ("TABLE", "VIEW"):
         raise errors.unsupported(statement_name(text))
     target = node.this.this if isinstance(node.this, exp.Schema) else node.this
     label = "CREATE TABLE" if kind == "TABLE" else "CREATE VIEW"
+    node, tagged = _without_tags(node)
     if kind == "TABLE":
         _refuse_table_variants(node, text)
+        node = _with_identity_and_keys(node)
+        if isinstance(node.this, exp.Schema):
+            defs = [d for d in node.this.expressions if isinstance(d, exp.ColumnDef)]
+            check_column_names(str(stored(d.this)) for d in defs)
     object_name = emu.resolver.object_name(target, label)
     emu.catalog.require_schema(object_name.database, object_name.schema)
     found = create_target(emu, object_name, kind, if_not_exists=if_not_exists, replace=replace)
@@ -71,9 +91,125 @@ def run_create(emu: Engine, node: exp.Expression, text: str) -> Outcome:
         return found.done
     if found.existing is not None:
         drop_relation(emu, found.existing)
-    if kind == "TABLE":
-        return create_table(emu, node, object_name)
-    return create_view(emu, node, object_name)
+    outcome = (
+        create_table(emu, node, object_name)
+        if kind == "TABLE"
+        else create_view(emu, node, object_name)
+    )
+    if tagged:
+        created = emu.catalog.find(object_name)
+        assert created is not None
+        props = tags.with_values(emu, created, tagged)
+        emu.catalog.update_object(created.id, properties=props)
+    return outcome
+
+
+def _without_tags(node: exp.Create) -> tuple[exp.Create, list[tuple[exp.Expression, Any]]]:
+    """``node`` without its ``[WITH] TAG (t = 'v', …)`` clause, and the tag values it sets."""
+    props = node.args.get("properties")
+    found = [p for p in (props.expressions if props else []) if isinstance(p, exp.Tags)]
+    if not found:
+        return node, []
+    node = node.copy()
+    kept = [p for p in node.args["properties"].expressions if not isinstance(p, exp.Tags)]
+    node.set("properties", exp.Properties(expressions=kept) if kept else None)
+    pairs = [(p.this, p.args.get("value")) for tag in found for p in tag.expressions]
+    return node, pairs
+
+
+def _identity(constraint: exp.Expr) -> tuple[int, int, bool] | None:
+    """(start, increment, ORDER) of an AUTOINCREMENT / IDENTITY constraint, else None
+    (create-table: START and INCREMENT default to 1; NOORDER is the default, bcr-1483)."""
+    if isinstance(constraint, exp.AutoIncrementColumnConstraint):
+        return 1, 1, False
+    if not isinstance(constraint, exp.GeneratedAsIdentityColumnConstraint):
+        return None
+    start = sequences.number(constraint.args.get("start"), "START")
+    increment = sequences.number(constraint.args.get("increment"), "INCREMENT")
+    return (
+        sequences.checked(1 if start is None else start, "START"),
+        sequences.checked(1 if increment is None else increment, "INCREMENT", nonzero=True),
+        bool(constraint.args.get("order")),
+    )
+
+
+def _with_identity_and_keys(node: exp.Create) -> exp.Create:
+    """``node`` with each AUTOINCREMENT / IDENTITY written as the DEFAULT that draws from
+    the column's sequence, ``DEFAULT <seq>.NEXTVAL`` kept as written, and CLUSTER BY keys
+    in stored case (a copy when anything changes)."""
+    schema = node.this
+    defs = (
+        [d for d in schema.expressions if isinstance(d, exp.ColumnDef)]
+        if isinstance(schema, exp.Schema)
+        else []
+    )
+    props = node.args.get("properties")
+    clusters = [
+        p for p in (props.expressions if props else []) if isinstance(p, exp.ClusterProperty)
+    ]
+    changing = clusters or any(
+        _identity(c.kind) is not None or _names_sequence(c.kind)
+        for d in defs
+        for c in d.constraints
+    )
+    if not changing:
+        return node
+    node = node.copy()
+    for coldef in node.this.expressions if isinstance(node.this, exp.Schema) else []:
+        if isinstance(coldef, exp.ColumnDef):
+            _identity_default(coldef)
+    for prop in node.args["properties"].expressions if node.args.get("properties") else []:
+        if isinstance(prop, exp.ClusterProperty):
+            prop.replace(_stored_keys(prop))
+    return node
+
+
+def _names_sequence(constraint: exp.Expr) -> bool:
+    return isinstance(constraint, exp.DefaultColumnConstraint) and bool(
+        constraint.find(exp.NextValueFor)
+    )
+
+
+def _identity_default(coldef: exp.ColumnDef) -> None:
+    """Replace an identity constraint of ``coldef`` by its DEFAULT (in place); a sequence
+    DEFAULT is written back in Snowflake's ``<seq>.NEXTVAL`` form."""
+    name = str(stored(coldef.this))
+    identities = [c for c in coldef.constraints if _identity(c.kind) is not None]
+    for constraint in coldef.constraints:
+        if _names_sequence(constraint.kind):
+            text = generate(constraint.kind.this)
+            constraint.set("kind", exp.DefaultColumnConstraint(this=exp.Var(this=text)))
+    if not identities:
+        return
+    if any(isinstance(c.kind, exp.DefaultColumnConstraint) for c in coldef.constraints):
+        raise errors.generic(  # create-table: DEFAULT and AUTOINCREMENT are mutually exclusive
+            f"SQL compilation error:\nColumn '{name}' cannot have both a DEFAULT and "
+            "AUTOINCREMENT / IDENTITY.",
+            errno=2040,
+            sqlstate="42601",
+        )
+    dtype = coldef.args.get("kind")
+    if not isinstance(dtype, exp.DataType) or not dtype.is_type(*exp.DataType.NUMERIC_TYPES):
+        raise errors.generic(  # create-table: only numeric columns auto-increment
+            f"SQL compilation error:\nAUTOINCREMENT / IDENTITY column '{name}' must have a "
+            "numeric data type.",
+            errno=2040,
+            sqlstate="42601",
+        )
+    spec = _identity(identities[0].kind)
+    assert spec is not None
+    identities[0].set(
+        "kind", exp.DefaultColumnConstraint(this=exp.Var(this=sequences.identity_text(*spec)))
+    )
+
+
+def _stored_keys(prop: exp.ClusterProperty) -> exp.ClusterProperty:
+    """A clustering key with its unquoted names in stored (upper) case."""
+    from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+    normalized = normalize_identifiers(prop.copy(), dialect="snowflake")
+    assert isinstance(normalized, exp.ClusterProperty)
+    return normalized
 
 
 def _refuse_table_variants(node: exp.Create, text: str) -> None:
@@ -84,6 +220,8 @@ def _refuse_table_variants(node: exp.Create, text: str) -> None:
 
 
 def _create_database(emu: Engine, node: exp.Create, replace: bool, if_not_exists: bool) -> Outcome:
+    if _has(node, exp.Tags):  # tags are kept on tables and views only
+        raise errors.unsupported("CREATE DATABASE … WITH TAG")
     name = written_parts(node.this)[-1]
     if emu.catalog.database_exists(name):
         if if_not_exists:
@@ -102,6 +240,8 @@ def _create_database(emu: Engine, node: exp.Create, replace: bool, if_not_exists
 
 
 def _create_schema(emu: Engine, node: exp.Create, replace: bool, if_not_exists: bool) -> Outcome:
+    if _has(node, exp.Tags):  # tags are kept on tables and views only
+        raise errors.unsupported("CREATE SCHEMA … WITH TAG")
     table = node.this
     database, schema = emu.resolver.schema_name(
         exp.Table(this=table.args.get("db"), db=table.args.get("catalog")), "CREATE SCHEMA"
@@ -218,8 +358,24 @@ def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> No
     names = [c.name for c in columns]
     # The change log of a tracked table mirrors the base table's user columns.
     relations = [obj.base(), obj.log()] if obj.change_tracking else [obj.base()]
-    if isinstance(action, exp.AlterSet):
+    if isinstance(action, exp.AlterSet) and action.args.get("tag"):
+        pairs = [(a.this, a.expression) for a in action.args["tag"]]
+        emu.catalog.update_object(obj.id, properties=tags.with_values(emu, obj, pairs))
+    elif isinstance(action, exp.AlterSet):
         _alter_set(emu, obj, action)
+    elif isinstance(action, exp.Set) and action.args.get("unset"):
+        _alter_unset(emu, obj, action)
+    elif isinstance(action, exp.ClusterProperty):
+        # alter-table clusteringAction: the key replaces the table's (if any).
+        known = set(names)
+        for key in action.find_all(exp.Column):
+            if str(stored(key.this)) not in known:
+                raise errors.invalid_identifier(str(stored(key.this)))
+        props = {**obj.properties, "CLUSTER_BY": _stored_keys(action).sql("snowflake")}
+        emu.catalog.update_object(obj.id, properties=props)
+    elif isinstance(action, DropClusteringKey):
+        props = {k: v for k, v in obj.properties.items() if k != "CLUSTER_BY"}
+        emu.catalog.update_object(obj.id, properties=props)
     elif isinstance(action, exp.ColumnDef):
         column = column_from_def(action)
         if column.name in names:
@@ -228,6 +384,7 @@ def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> No
                 errno=2025,
                 sqlstate="42S21",
             )
+        check_column_names([*names, column.name])  # "id" beside ID: the emulator cannot
         _add_column(emu, obj, column)
         emu.catalog.set_columns(obj.id, [*columns, column])
     elif isinstance(action, exp.Drop) and str(action.args.get("kind")).upper() == "COLUMN":
@@ -241,21 +398,42 @@ def _alter_action(emu: Engine, obj: CatalogObject, action: exp.Expression) -> No
             for relation in relations:
                 drop_column = exp.Drop(kind="COLUMN", tables=[sql.column(name)])
                 sql.run(emu.con, _alter_table(relation, drop_column))
+            if name in (obj.properties.get(IDENTITY) or {}):
+                obj = emu.catalog.by_id(obj.id) or obj
+                props = sequences.forget_identity(emu, obj, name)
+                emu.catalog.update_object(obj.id, properties=props)
         emu.catalog.set_columns(obj.id, [c for c in columns if c.name not in drop])
     elif isinstance(action, exp.RenameColumn):
         old, new = str(stored(action.this.this)), str(stored(action.args["to"].this))
         if old not in names:
             raise errors.invalid_identifier(old)
+        check_column_names([*(n for n in names if n != old), new])
         for relation in relations:
             rename = exp.RenameColumn(this=sql.column(old), to=sql.column(new))
             sql.run(emu.con, _alter_table(relation, rename))
         emu.catalog.set_columns(obj.id, [_renamed(c, new) if c.name == old else c for c in columns])
+        if old in (obj.properties.get(IDENTITY) or {}):  # its values go on
+            props = sequences.rename_identity(obj, old, new)
+            emu.catalog.update_object(obj.id, properties=props)
     elif isinstance(action, exp.AlterRename):
         _rename_table(emu, obj, action.this)
     elif isinstance(action, exp.AlterColumn):
         _alter_column(emu, obj, action, columns)
     else:
         raise errors.unsupported(f"ALTER TABLE {action.sql('snowflake')}")
+
+
+def _alter_unset(emu: Engine, obj: CatalogObject, action: exp.Set) -> None:
+    """``UNSET TAG t, …`` or ``UNSET COMMENT`` (alter-table)."""
+    if action.args.get("tag"):
+        props = tags.without_values(emu, obj, list(action.expressions))
+        emu.catalog.update_object(obj.id, properties=props)
+        return
+    for item in action.expressions:
+        word = str(item.name).upper()
+        if word != "COMMENT":
+            raise errors.unsupported(f"ALTER TABLE UNSET {word}")
+    emu.catalog.update_object(obj.id, comment=None)
 
 
 def _alter_table(relation: exp.Table, action: exp.Expression) -> exp.Alter:
@@ -314,7 +492,7 @@ def _add_column(emu: Engine, obj: CatalogObject, column: Column) -> None:
     from emulator.core.defaults import default_expression
 
     base = obj.base()
-    default = default_expression(emu, column)
+    default = default_expression(emu, column, obj)
     # DuckDB adds no column with constraints: NOT NULL is set afterwards. Existing rows take
     # the DEFAULT (evaluated now), like Snowflake's ADD COLUMN … DEFAULT; the DuckDB default
     # is dropped again because the session fills DEFAULTs per statement.
@@ -339,7 +517,8 @@ def _alter_column(
     if current is None:
         raise errors.invalid_identifier(name)
     if action.args.get("default") is not None:
-        updated = replace(current, default_sql=action.args["default"].sql("snowflake"))
+        # icebridge's generator writes a sequence reference back as <seq>.NEXTVAL.
+        updated = replace(current, default_sql=generate(action.args["default"]))
     elif action.args.get("drop") and action.args.get("allow_null") is None:
         updated = replace(current, default_sql=None)
     elif action.args.get("allow_null") is not None:

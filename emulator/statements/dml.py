@@ -20,11 +20,11 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core import sql
 from emulator.core.catalog import ROW_ID, TABLE, CatalogObject, Column
-from emulator.core.defaults import defaults_for
+from emulator.core.defaults import default_keyword_value, defaults_for
 from emulator.core.engine import SUCCESS, Outcome, status
-from emulator.core.query import check_supported, translate_query
+from emulator.core.query import check_supported, mark_merge, translate_query
 from emulator.core.resolve import stored
-from icebridge.sql.dialect import parse_one
+from emulator.core.rows import first_row
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -52,7 +52,7 @@ def insert_statement(
         if name not in known:
             raise errors.invalid_identifier(name)
     missing: list[Column] = [c for c in columns if c.name not in given]
-    defaults = defaults_for(emu, missing)
+    defaults = defaults_for(emu, missing, obj)
     target_names = [*given, *defaults]
     select: exp.Expression = source
     if defaults:
@@ -80,9 +80,10 @@ def run_insert(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     source = node.expression
     owned = isinstance(source, exp.Values)
     if owned:
-        values = _fill_default_keywords(source, names, columns)
+        values = _fill_default_keywords(emu, obj, source, names, columns)
         source = exp.Select(expressions=[exp.Star()], from_=exp.From(this=values))
-    duck_source = translate_query(emu, source, owned=owned)
+    declared = {c.name: c.data_type for c in columns}  # a VARIANT into VARCHAR: its text
+    duck_source = translate_query(emu, source, owned=owned, into=[declared.get(n) for n in names])
     width = _known_width(node.expression)
     if width is None:  # a star: ask DuckDB
         wrapped = exp.Subquery(this=duck_source, alias=exp.TableAlias(this=sql.ident("__ib_src")))
@@ -122,7 +123,7 @@ def _known_width(source: exp.Expression) -> int | None:
 
 
 def _fill_default_keywords(
-    values: exp.Values, names: list[str], columns: list[Column]
+    emu: Engine, obj: CatalogObject, values: exp.Values, names: list[str], columns: list[Column]
 ) -> exp.Values:
     """``values`` with each ``DEFAULT`` inside its rows replaced by the column's DEFAULT (or
     NULL): a copy, the statement's own node being left as written."""
@@ -133,10 +134,7 @@ def _fill_default_keywords(
         for position, item in enumerate(items):
             if isinstance(item, exp.Var) and item.name.upper() == "DEFAULT":
                 column = by_name.get(names[position]) if position < len(names) else None
-                default = column.default_sql if column is not None else None
-                item.replace(
-                    parse_one(f"SELECT {default}").expressions[0] if default else exp.Null()
-                )
+                item.replace(default_keyword_value(emu, column, obj) if column else exp.Null())
     return out
 
 
@@ -200,13 +198,14 @@ def run_merge(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     written = node.this
     obj = emu.resolver.write_target(written, "MERGE")
     columns = emu.catalog.columns(obj.id)
+    node = mark_merge(emu, node, columns)  # values converted to the columns' types
     alias = written.args.get("alias")
     target = planner.MergeTarget(
         relation=obj.base(),
         alias=str(stored(alias.this)) if alias is not None else None,
         columns=tuple(c.name for c in columns),
         row_id=ROW_ID,
-        defaults=defaults_for(emu, columns),
+        defaults=defaults_for(emu, columns, obj),
     )
     if not obj.change_tracking:
         direct = direct_merge(
@@ -221,7 +220,7 @@ def run_merge(emu: Engine, node: exp.Expression, text: str) -> Outcome:
     for statement in plan.setup:
         sql.run(emu.con, statement)
     if emu.state.parameters["ERROR_ON_NONDETERMINISTIC_MERGE"] and plan.violations is not None:
-        row = sql.run(emu.con, plan.violations).fetchone()
+        row = first_row(sql.run(emu.con, plan.violations))
         if row is not None:
             raise planner.nondeterministic_error(row)
     deleted = updated = inserted = 0
@@ -242,7 +241,7 @@ def _run_direct(emu: Engine, obj: CatalogObject, direct: DirectMerge) -> Outcome
     from emulator.statements import merge as planner
 
     if direct.violations is not None:
-        row = sql.run(emu.con, direct.violations).fetchone()
+        row = first_row(sql.run(emu.con, direct.violations))
         if row is not None:
             raise planner.nondeterministic_error(row)
     counts = emu.capture.merge_untracked(obj, direct.build)

@@ -29,6 +29,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core import sql
+from emulator.core.rows import first_row
 from emulator.statements.merge_clauses import MergeTarget, read_clauses
 
 __all__ = ["MergePlan", "MergeTarget", "execute_plan", "plan_merge"]
@@ -171,7 +172,7 @@ def execute_plan(
     for statement in plan.setup:
         sql.run(con, statement)
     if error_on_nondeterministic and plan.violations is not None:
-        row = sql.run(con, plan.violations).fetchone()
+        row = first_row(sql.run(con, plan.violations))
         if row is not None:
             raise nondeterministic_error(row)
     counts: dict[str, int] = {}

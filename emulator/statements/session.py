@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
+from sqlglot.tokenizer_core import TokenType
 
 from emulator import errors
 from emulator.core import sql
 from emulator.core.engine import SUCCESS, Outcome, status
 from emulator.core.resolve import stored, written_parts
-from emulator.core.script import leading_words
+from emulator.core.rows import first_row
+from emulator.core.script import tokens, unexpected
 from emulator.core.state import PARAMETER_DEFAULTS, coerce_parameter
-from icebridge.sql.identifiers import join_parts, split_name
+from icebridge.sql.identifiers import join_parts
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -67,6 +70,8 @@ def run_alter_session(emu: Engine, node: exp.Expression, text: str) -> Outcome:
         unset = bool(action.args.get("unset"))
         for item in action.expressions:
             target = item.this
+            if stored(target.this if isinstance(target, exp.EQ) else target) == "AUTOCOMMIT":
+                emu.commit()  # setting AUTOCOMMIT commits an open transaction (Snowflake)
             if unset:
                 name = str(stored(target))
                 if name not in PARAMETER_DEFAULTS:
@@ -102,7 +107,7 @@ def run_set(emu: Engine, node: exp.Expression, text: str) -> Outcome:
                 sqlstate="42601",
             )
         select = exp.select(*[v.copy() for v in values_nodes])
-        row = sql.run(emu.con, emu.translate(select)).fetchone()
+        row = first_row(sql.run(emu.con, emu.translate(select)))  # no pytz: through Arrow
         assert row is not None
         for name, value in zip(names, row, strict=True):
             emu.state.variables[name] = value
@@ -110,16 +115,46 @@ def run_set(emu: Engine, node: exp.Expression, text: str) -> Outcome:
 
 
 def run_unset(emu: Engine, node: exp.Expression, text: str) -> Outcome:
-    """UNSET var | UNSET (a, b)."""
-    words = leading_words(text, 200)[1:]
-    names = [split_name(w)[0] for w in words if w not in ("(", ")", ",")]
-    for name in names:
+    """UNSET var | UNSET (a, b) (https://docs.snowflake.com/en/sql-reference/sql/unset)."""
+    for name in _unset_names(text):
         if name not in emu.state.variables:
             raise errors.generic(
                 f"Session variable '{name}' does not exist", errno=2069, sqlstate="42000"
             )
         del emu.state.variables[name]
     return status(SUCCESS)
+
+
+def _unset_names(text: str) -> list[str]:
+    """The variable names of an UNSET, as SET stores them (upper-case); the syntax error at the
+    first token that does not fit ``UNSET name`` / ``UNSET (name, ...)``."""
+    found = tokens(text)
+    while found and found[-1].token_type == TokenType.SEMICOLON:
+        found.pop()  # a statement may end in ';'
+    rest = found[1:]
+    wrapped = bool(rest) and rest[0].token_type == TokenType.L_PAREN
+    if wrapped:
+        if len(rest) < 2 or rest[-1].token_type != TokenType.R_PAREN:
+            raise unexpected(text, None, found[-1])
+        rest = rest[1:-1]
+    names: list[str] = []
+    for index, token in enumerate(rest):
+        if index % 2:  # between names: a comma, only inside parentheses
+            if not wrapped or token.token_type != TokenType.COMMA:
+                raise unexpected(text, token)
+            continue
+        quoted = token.token_type == TokenType.IDENTIFIER
+        if quoted or (token.token_type != TokenType.STRING and _UNQUOTED_NAME.match(token.text)):
+            # SET keeps every variable name upper-case, and $name looks it up so.
+            names.append(token.text.upper())
+        else:
+            raise unexpected(text, token)
+    if not rest or len(rest) % 2 == 0:  # nothing, or a trailing comma
+        raise unexpected(text, None, found[-1])
+    return names
+
+
+_UNQUOTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*\Z")
 
 
 def run_begin(emu: Engine, node: exp.Expression, text: str) -> Outcome:

@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlglot import exp
+from sqlglot.optimizer.annotate_types import TypeAnnotator
 from sqlglot.optimizer.scope import Scope, traverse_scope
+from sqlglot.schema import ensure_schema
 
 from emulator.translate.context import TranslateContext
 
 TYPE_KEY = "snowflake_type"
+T = exp.DataType.Type
 
 Types = Mapping[str, exp.DataType]
+
+#: An empty schema in Snowflake's rules, shared by the type annotations (it holds no table:
+#: column types come from ``column.meta[TYPE_KEY]`` / ``column.type``).
+_SNOWFLAKE_RULES = ensure_schema(None, dialect="snowflake")
 
 
 def declared_type(node: exp.Expr) -> exp.DataType | None:
@@ -28,6 +35,27 @@ def declared_type(node: exp.Expr) -> exp.DataType | None:
         return node.to
     found = node.meta.get(TYPE_KEY) if isinstance(node, exp.Column) else None
     return found if isinstance(found, exp.DataType) else None
+
+
+def expression_type(node: exp.Expr) -> exp.DataType | None:
+    """The Snowflake type of any expression when it can be told, else ``None``.
+
+    A column's declared type or a cast wins; otherwise sqlglot's Snowflake type rules
+    derive it from the operands (``MAX(d)`` of a DATE column is DATE, ``LAST_DAY(d)`` is
+    DATE, ``CURRENT_TIMESTAMP`` is TIMESTAMP_LTZ). Annotated columns keep their types.
+    """
+    declared = declared_type(node)
+    if declared is not None:
+        return declared
+    if isinstance(node, exp.Literal):
+        return _literal_type(node, 0)
+    if isinstance(node, exp.Column | exp.Interval):
+        return None  # a column nobody could attribute to one typed source; no value
+    TypeAnnotator(schema=_SNOWFLAKE_RULES, overwrite_types=False).annotate(node)
+    found = node.type
+    if found is None or found.this in (T.UNKNOWN, T.NULL):
+        return None
+    return found
 
 
 class _Lookup:
@@ -44,8 +72,41 @@ class _Lookup:
         return self.cache[key]
 
 
+def _from_values(values: exp.Values, name: str) -> exp.DataType | None:
+    # Columns are the alias's names, else Snowflake's COLUMN1, COLUMN2, ...
+    alias = values.args.get("alias")
+    names = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    if not names and name.upper().startswith("COLUMN") and name[6:].isdigit():
+        position = int(name[6:]) - 1
+    elif name in names:
+        position = names.index(name)
+    else:
+        return None
+    found = {_literal_type(row, position) for row in values.expressions}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _literal_type(row: exp.Expression, position: int) -> exp.DataType | None:
+    items = row.expressions if isinstance(row, exp.Tuple) else [row]
+    item = items[position] if position < len(items) else None
+    if isinstance(item, exp.Neg):
+        item = item.this
+    if not isinstance(item, exp.Literal):
+        return declared_type(item) if item is not None else None
+    if item.is_string:
+        return exp.DataType.build("VARCHAR")
+    text = str(item.this)
+    if "e" in text.lower():
+        return exp.DataType.build("FLOAT")
+    scale = len(text.split(".", 1)[1]) if "." in text else 0
+    return exp.DataType.build(f"NUMBER(38, {scale})", dialect="snowflake")
+
+
 def _from_scope(scope: Scope, name: str, lookup: _Lookup) -> exp.DataType | None:
     query = scope.expression
+    if isinstance(query, exp.Values):
+        return _from_values(query, name)
     if not isinstance(query, exp.Select):
         return None
     for projection in query.selects:
@@ -77,8 +138,9 @@ def _annotate(column: exp.Column, sources: Mapping[str, object], lookup: _Lookup
     if dtype is not None:
         column.meta[TYPE_KEY] = dtype
         # sqlglot's DuckDB generator reads ``type`` too (e.g. DATE_TRUNC on a DATE
-        # stays DATE).
-        column.type = dtype.copy()
+        # stays DATE). Shared, not copied: nothing changes a type in place, and a copy of
+        # the tree copies it.
+        column.type = dtype
 
 
 def annotate_columns(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:

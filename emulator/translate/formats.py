@@ -11,6 +11,7 @@ import re
 from sqlglot import exp
 
 from emulator import errors
+from emulator.translate.types import DUCKDB_CAST
 
 # Longest elements first so that e.g. HH24 wins over HH and FF9 over FF.
 _DATETIME_ELEMENTS: tuple[tuple[str, str], ...] = (
@@ -224,3 +225,72 @@ def number_to_char(value: exp.Expression, fmt: str) -> exp.Expression:
         this="repeat", expressions=[exp.Literal.string("#"), exp.Literal.number(width)]
     )
     return exp.Case(ifs=[exp.If(this=too_wide, true=overflow)], default=text)
+
+
+# Number format elements that only shape the text (https://docs.snowflake.com/en/sql-reference/sql-format-models):
+# digits (9, 0), the decimal point (., D), group separators (",", G), a currency sign ($)
+# and a sign (S at either end, MI at the end), with FM (fill mode) before them.
+_NUMBER_INPUT = re.compile(
+    r"(?P<fm>FM)?(?P<lead>S)?(?P<dollar>\$)?(?P<int>[90,G]*)(?:[.D](?P<frac>[90]*))?"
+    r"(?P<trail>S|MI)?\Z"
+)
+_TEXT_MINIMAL = re.compile(r"TM[9E]?\Z")
+_HEX = re.compile(r"(FM)?X+\Z")
+
+
+def number_from_text(
+    value: exp.Expression, fmt: str, duck_type: exp.DataType, *, safe: bool
+) -> exp.Expression:
+    """``TO_NUMBER(text, fmt [, p, s])``: the text read by the number format ``fmt``.
+
+    Supported formats: ``TM``/``TM9``/``TME`` (any number), ``X`` digits (hexadecimal),
+    and fixed-position formats of ``9``/``0`` digits with ``,``/``G`` group separators,
+    ``.``/``D``, a leading ``$``, and a sign (``S`` first or last, ``MI`` last). Blanks,
+    group separators and the currency sign are dropped; a trailing sign moves to the
+    front. Text that is still not a number is "Numeric value 'x' is not recognized".
+    """
+    upper = fmt.upper().replace(" ", "")
+    cls = exp.TryCast if safe else exp.Cast
+    if _TEXT_MINIMAL.match(upper):
+        compact = exp.Anonymous(
+            this="regexp_replace",
+            expressions=[
+                value,
+                exp.Literal.string(r"\s"),
+                exp.Literal.string(""),
+                exp.Literal.string("g"),
+            ],
+        )
+        return cls(this=compact, to=duck_type)
+    if _HEX.match(upper):
+        digits = exp.Anonymous(
+            this="regexp_replace",
+            expressions=[
+                exp.Trim(this=value),
+                exp.Literal.string("^0[xX]"),
+                exp.Literal.string(""),
+            ],
+        )
+        text = exp.DPipe(this=exp.Literal.string("0x"), expression=digits)
+        whole = cls(this=text, to=exp.DataType.build("UBIGINT", dialect="duckdb"))
+        whole.meta[DUCKDB_CAST] = True
+        return cls(this=whole, to=duck_type)
+    match = _NUMBER_INPUT.match(upper)
+    if not match or not (match.group("int") or match.group("frac")):
+        raise errors.unsupported(f"number format {fmt!r} in TO_NUMBER")
+    cleaned: exp.Expression = exp.Anonymous(
+        this="regexp_replace",
+        expressions=[
+            value,
+            exp.Literal.string(r"[\s,$]"),
+            exp.Literal.string(""),
+            exp.Literal.string("g"),
+        ],
+    )
+    if match.group("trail"):
+        # 12.5- (MI or a trailing S) is -12.5.
+        cleaned = exp.Anonymous(
+            this="regexp_replace",
+            expressions=[cleaned, exp.Literal.string(r"^(.*)([+-])$"), exp.Literal.string(r"\2\1")],
+        )
+    return cls(this=cleaned, to=duck_type)

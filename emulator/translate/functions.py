@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlglot import exp
-from sqlglot.dialects.snowflake import Snowflake
 
 from emulator import errors
 from emulator.translate.context import TranslateContext
+from emulator.translate.snowflake_functions import is_snowflake_function
 from emulator.translate.walk import rewrite
 
 # Functions sqlglot leaves as plain calls that the translation handles or that DuckDB
@@ -14,6 +14,9 @@ from emulator.translate.walk import rewrite
 SUPPORTED_CALLS = frozenset(
     {
         "HASH",
+        "HAVERSINE",
+        "RATIO_TO_REPORT",
+        "CONDITIONAL_TRUE_EVENT",
         "TO_TIMESTAMP",
         "TO_TIMESTAMP_NTZ",
         "TO_TIMESTAMP_LTZ",
@@ -22,8 +25,13 @@ SUPPORTED_CALLS = frozenset(
         "TRY_TO_TIMESTAMP_NTZ",
         "TRY_TO_TIMESTAMP_LTZ",
         "TRY_TO_TIMESTAMP_TZ",
+        "TO_DATE",
+        "TRY_TO_DATE",
     }
 )
+
+# Supported calls that are window functions only.
+_WINDOW_ONLY = frozenset({"RATIO_TO_REPORT", "CONDITIONAL_TRUE_EVENT"})
 
 # Typed nodes whose DuckDB rendering works on DuckDB lists/structs, not on the JSON values
 # that hold VARIANT, OBJECT and ARRAY here.
@@ -31,101 +39,114 @@ _UNSUPPORTED_NODES: dict[type[exp.Expr], str] = {
     exp.ObjectInsert: "OBJECT_INSERT",
     exp.ToArray: "TO_ARRAY",
     exp.Flatten: "ARRAY_FLATTEN",
-    exp.Split: "SPLIT",
-    exp.StrtokToArray: "STRTOK_TO_ARRAY",
     exp.GenerateSeries: "ARRAY_GENERATE_RANGE",
-    exp.ObjectAgg: "OBJECT_AGG",
     exp.IsArray: "IS_ARRAY",
     exp.Typeof: "TYPEOF",
 }
-# Every other array function (ARRAY_SLICE, ARRAY_CONTAINS, ...) likewise, except these.
-_ARRAY_PREFIXES = ("ARRAY_", "ARRAYS_")
-_ARRAY_SUPPORTED = frozenset({"ARRAY_AGG", "ARRAY_SIZE"})
-
-# Snowflake function names sqlglot does not list but Snowflake documents
-# (https://docs.snowflake.com/en/sql-reference/functions-all); a call to one of these
-# is "unsupported by the emulator", any other unknown name is "Unknown function".
-_EXTRA_SNOWFLAKE = frozenset(
+# Typed nodes sqlglot renders as a DuckDB function that DuckDB does not have (found by
+# generating every documented Snowflake function): refused by name rather than letting
+# DuckDB's "function does not exist" through.
+_NO_DUCKDB_FUNCTION = frozenset(
     {
-        "TO_OBJECT",
-        "OBJECT_CONSTRUCT_KEEP_NULL",
-        "ARRAY_APPEND",
-        "ARRAY_CAT",
-        "ARRAY_COMPACT",
-        "ARRAY_DISTINCT",
-        "ARRAY_FLATTEN",
-        "ARRAY_INSERT",
-        "ARRAY_POSITION",
-        "ARRAY_PREPEND",
-        "ARRAY_SLICE",
-        "ARRAY_SORT",
-        "ARRAYS_OVERLAP",
-        "OBJECT_DELETE",
-        "OBJECT_PICK",
-        "STRIP_NULL_VALUE",
-        "TRY_TO_BOOLEAN",
-        "TRY_TO_DECIMAL",
-        "TRY_TO_DOUBLE",
-        "TRY_TO_NUMERIC",
-        "TRY_TO_TIME",
-        "TIME_SLICE",
-        "HASH_AGG",
-        "APPROX_COUNT_DISTINCT",
-        "LAST_QUERY_ID",
-        "CURRENT_ACCOUNT",
-        "CURRENT_ROLE",
-        "CURRENT_WAREHOUSE",
-        "CURRENT_DATABASE",
-        "CURRENT_SCHEMA",
-        "CURRENT_USER",
-        "CURRENT_SESSION",
-        "CURRENT_REGION",
-        # Table functions (the session answers these itself where it can).
-        "TASK_HISTORY",
-        "TASK_DEPENDENTS",
-        "COMPLETE_TASK_GRAPHS",
-        "CURRENT_TASK_GRAPHS",
-        "SERVERLESS_TASK_HISTORY",
-        "DYNAMIC_TABLE_REFRESH_HISTORY",
-        "DYNAMIC_TABLE_GRAPH_HISTORY",
-        "DYNAMIC_TABLES",
-        "QUERY_HISTORY",
-        "COPY_HISTORY",
-        "RESULT_SCAN",
-        "INFER_SCHEMA",
-        "VALIDATE",
-        "SPLIT_TO_TABLE",
-        "STRTOK_SPLIT_TO_TABLE",
+        exp.AIAgg,
+        exp.AIClassify,
+        exp.AIEmbed,
+        exp.AIGenerate,
+        exp.AISimilarity,
+        exp.AISummarizeAgg,
+        exp.Agg,
+        exp.ApproxPercentileAccumulate,
+        exp.ApproxPercentileCombine,
+        exp.ApproxPercentileEstimate,
+        exp.ApproxTopKAccumulate,
+        exp.ApproxTopKCombine,
+        exp.ApproxTopKEstimate,
+        exp.BitmapCount,
+        exp.BitmapOrAgg,
+        exp.CheckXml,
+        exp.CurrentAccount,
+        exp.CurrentAccountName,
+        exp.CurrentAvailableRoles,
+        exp.CurrentClient,
+        exp.CurrentIpAddress,
+        exp.CurrentOrganizationName,
+        exp.CurrentOrganizationUser,
+        exp.CurrentRegion,
+        exp.CurrentRoleType,
+        exp.CurrentSecondaryRoles,
+        exp.CurrentSession,
+        exp.CurrentStatement,
+        exp.CurrentTransaction,
+        exp.CurrentUser,  # DuckDB's own user name otherwise
+        exp.DotProduct,
+        exp.Hll,
+        exp.ManhattanDistance,
+        exp.Search,
+        exp.SearchIp,
+        exp.SoundexP123,
+        exp.SplitToTable,
+        exp.StDistance,
+        exp.StPoint,
+        exp.StrtokSplitToTable,
+        exp.ToDecfloat,
+        exp.ToFile,
+        exp.TryBase64DecodeBinary,
+        exp.TryBase64DecodeString,
+        exp.TryHexDecodeBinary,
+        exp.TryHexDecodeString,
+        exp.TryToDecfloat,
+        exp.XMLGet,
     }
 )
+# Every other array function (ARRAY_SLICE, ARRAY_CONTAINS, ...) likewise, except these.
+_ARRAY_PREFIXES = ("ARRAY_", "ARRAYS_")
+_ARRAY_SUPPORTED = frozenset(
+    {"ARRAY_AGG", "ARRAY_SIZE", "ARRAY_CONCAT", "ARRAY_CONSTRUCT_COMPACT", "ARRAY_CONTAINS"}
+)
 
-
-def _snowflake_names() -> frozenset[str]:
-    return frozenset(name.upper() for name in Snowflake.Parser.FUNCTIONS) | _EXTRA_SNOWFLAKE
-
-
-_SNOWFLAKE_NAMES = _snowflake_names()
+# Typed nodes that DuckDB renders as its file readers: Snowflake has no such function
+# (the emulator builds its own READ_PARQUET relations after this check).
+_FILE_READERS: dict[type[exp.Expr], str] = {
+    exp.ReadCSV: "READ_CSV",
+    exp.ReadParquet: "READ_PARQUET",
+}
 
 
 def check_functions(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     """Reject calls the emulator cannot run with Snowflake's meaning, before DuckDB sees them.
 
     A call sqlglot does not model is accepted only if listed in :data:`SUPPORTED_CALLS`.
-    A documented Snowflake function is ``errors.unsupported("function NAME")``; a name
-    Snowflake does not know is its "Unknown function NAME" error (002140, 42601).
+    A documented Snowflake function (:mod:`emulator.translate.snowflake_functions`) is
+    ``errors.unsupported("function NAME")``; a name Snowflake does not know, and DuckDB's
+    file readers that sqlglot models (``READ_CSV``, ``READ_PARQUET``), are its "Unknown
+    function NAME" error (002140, 42601).
     """
+    if tree.find(exp.DirectoryStage):
+        raise errors.unsupported("function DIRECTORY")
     for node in tree.find_all(exp.Func):
+        if type(node) in _FILE_READERS:
+            raise errors.unknown_function(_FILE_READERS[type(node)])
         if type(node) in _UNSUPPORTED_NODES:
             raise errors.unsupported(f"function {_UNSUPPORTED_NODES[type(node)]}")
+        if type(node) in _NO_DUCKDB_FUNCTION:
+            raise errors.unsupported(f"function {node.sql_name()}")
+        if isinstance(node, exp.ToBinary) and node.args.get("safe"):
+            raise errors.unsupported("function TRY_TO_BINARY")
         if not isinstance(node, exp.Anonymous):
             sql_name = node.sql_name()
             if sql_name.startswith(_ARRAY_PREFIXES) and sql_name not in _ARRAY_SUPPORTED:
                 raise errors.unsupported(f"function {sql_name}")
             continue
         name = node.name.upper()
+        if name in _WINDOW_ONLY and not isinstance(node.parent, exp.Window):
+            raise errors.generic(
+                f"SQL compilation error:\nWindow function {name} requires an OVER clause",
+                errno=2303,
+                sqlstate="42601",
+            )
         if name in SUPPORTED_CALLS:
             continue
-        if name in _SNOWFLAKE_NAMES or name.startswith("SYSTEM$"):
+        if is_snowflake_function(name):
             raise errors.unsupported(f"function {name}")
         raise errors.unknown_function(name)
     return tree
@@ -138,13 +159,12 @@ def _truthy(value: exp.Expression) -> exp.Expression:
 
 
 def rewrite_functions(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
-    """BOOLAND/BOOLOR/BOOLNOT/BOOLXOR and HASH.
+    """BOOLAND/BOOLOR/BOOLNOT/BOOLXOR.
 
     BOOLAND(a, b) is TRUE when both are non-zero (or TRUE), NULL-aware like AND
     (https://docs.snowflake.com/en/sql-reference/functions/booland); sqlglot's baseline
-    rounds the operands, which fails for booleans. HASH returns a signed 64-bit integer
-    from DuckDB's deterministic hash: stable across runs, but the values differ from
-    Snowflake's (https://docs.snowflake.com/en/sql-reference/functions/hash).
+    rounds the operands, which fails for booleans. HASH is
+    :func:`emulator.translate.hashing.hash_functions`'.
     """
 
     def replace(node: exp.Expression) -> exp.Expression:
@@ -157,16 +177,6 @@ def rewrite_functions(tree: exp.Expression, ctx: TranslateContext) -> exp.Expres
         if isinstance(node, exp.Xor) and node.this is not None and node.expression is not None:
             left, right = _truthy(node.this), _truthy(node.expression)
             return exp.NEQ(this=left, expression=right)
-        if isinstance(node, exp.Anonymous) and node.name.upper() == "HASH":
-            if not node.expressions:
-                raise errors.generic(
-                    "SQL compilation error:\nnot enough arguments for function [HASH()]",
-                    errno=938,
-                    sqlstate="22023",
-                )
-            unsigned = exp.cast(exp.Anonymous(this="hash", expressions=node.expressions), "HUGEINT")
-            shifted = exp.Sub(this=unsigned, expression=exp.Literal.number(2**63))
-            return exp.cast(shifted, "BIGINT")
         return node
 
     return rewrite(tree, replace)

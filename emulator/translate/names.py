@@ -44,9 +44,10 @@ def output_name(projection: exp.Expression) -> str:
       identifiers: ``count(*)`` -> ``COUNT(*)``, ``a + 1`` -> ``A + 1`` (the docs show
       ``n1 * n2`` headed ``N1 * N2``:
       https://docs.snowflake.com/en/sql-reference/operators-arithmetic). Snowflake echoes
-      the text as typed; this is sqlglot's normalised rendering, so spacing and some
-      spellings differ (``x::string`` -> ``CAST(X AS VARCHAR)``, ``v:a`` ->
-      ``GET_PATH(V, 'A')``). Alias a column to get a stable name.
+      the text as typed, which a query run from its statement text gets instead
+      (:func:`emulator.translate.headers.written_names`); this is the fallback without the
+      text: sqlglot's normalised rendering, so spacing and some spellings differ
+      (``x::string`` -> ``CAST(X AS VARCHAR)``).
     """
     if isinstance(projection, exp.Alias):
         alias = projection.args.get("alias")

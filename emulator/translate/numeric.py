@@ -7,7 +7,12 @@ from sqlglot import exp
 from emulator.translate.column_types import declared_type
 from emulator.translate.context import TranslateContext
 from emulator.translate.errors import DIVISION_BY_ZERO
-from emulator.translate.types import MAX_PRECISION, duckdb_type, number_precision_scale
+from emulator.translate.types import (
+    DUCKDB_CAST,
+    MAX_PRECISION,
+    duckdb_type,
+    number_precision_scale,
+)
 from emulator.translate.walk import rewrite
 
 T = exp.DataType.Type
@@ -113,7 +118,7 @@ def cast_types(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
 
     def replace(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Cast | exp.TryCast) and isinstance(node.to, exp.DataType):
-            if node.to.this in (T.JSON, T.INTERVAL, T.UBIGINT):
+            if node.to.this in (T.JSON, T.INTERVAL, T.UBIGINT) or node.meta.get(DUCKDB_CAST):
                 return node
             node.set("to", duckdb_type(node.to))
         return node

@@ -10,12 +10,22 @@ from sqlglot.errors import UnsupportedError as SqlglotUnsupported
 
 from emulator import errors
 from emulator.translate import (
+    aggregates,
+    array_functions,
     column_types,
+    element_access,
     functions,
+    hashing,
+    identifier_literal,
+    implicit_casts,
+    number_functions,
     numeric,
     relations,
     semistructured,
+    strings,
     temporal,
+    timestamp_input,
+    variant_text,
 )
 from emulator.translate.context import TranslateContext
 
@@ -28,17 +38,27 @@ Transform = Callable[[exp.Expression, TranslateContext], exp.Expression]
 TRANSFORMS: tuple[Transform, ...] = (
     relations.name_projections,
     relations.substitute_variables,
+    identifier_literal.identifier_literals,
     relations.normalize_identifiers,
     column_types.annotate_columns,
     functions.check_functions,
     relations.resolve_tables,
     relations.values_columns,
     semistructured.flatten,
+    element_access.element_access,
     temporal.current_time,
     temporal.date_add,
     temporal.date_diff,
     temporal.to_timestamp,
+    timestamp_input.timestamp_inputs,
     temporal.to_char,
+    variant_text.variant_text,
+    implicit_casts.implicit_casts,
+    strings.string_functions,
+    aggregates.aggregates,
+    array_functions.array_functions,
+    hashing.hash_functions,
+    number_functions.number_functions,
     semistructured.json_functions,
     semistructured.variant_comparisons,
     semistructured.variant_casts,
@@ -54,16 +74,53 @@ TRANSFORMS: tuple[Transform, ...] = (
 TRIGGERS: dict[Transform, tuple[type[exp.Expr], ...]] = {
     relations.name_projections: (exp.Select,),
     relations.substitute_variables: (exp.Parameter,),
+    identifier_literal.identifier_literals: (exp.DynamicIdentifier,),
     relations.normalize_identifiers: (exp.Identifier,),
-    functions.check_functions: (exp.Func,),
+    functions.check_functions: (exp.Func, exp.DirectoryStage),
     relations.resolve_tables: (exp.Table,),
     relations.values_columns: (exp.Values,),
     semistructured.flatten: (exp.Lateral, exp.TableFromRows),
+    element_access.element_access: (exp.Bracket, exp.GetExtract),
     temporal.current_time: (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime, exp.Localtime),
     temporal.date_add: (exp.DateAdd, exp.TimeAdd, exp.TimestampAdd),
     temporal.date_diff: (exp.DateDiff, exp.TimestampDiff, exp.TimeDiff),
-    temporal.to_timestamp: (exp.StrToTime, exp.TsOrDsToDate, exp.TsOrDsToTime, exp.Anonymous),
+    temporal.to_timestamp: (exp.StrToTime, exp.TsOrDsToDate, exp.TsOrDsToTime),
+    timestamp_input.timestamp_inputs: (
+        exp.Cast,
+        exp.TryCast,
+        exp.UnixToTime,
+        exp.TsOrDsToDate,
+        exp.Anonymous,
+    ),
     temporal.to_char: (exp.TimeToStr, exp.ToChar),
+    implicit_casts.implicit_casts: implicit_casts.TRIGGER_CLASSES,
+    strings.string_functions: (
+        exp.Split,
+        exp.StrtokToArray,
+        exp.RegexpExtract,
+        exp.RegexpExtractAll,
+        exp.ByteLength,
+    ),
+    aggregates.aggregates: (
+        exp.WithinGroup,
+        exp.Median,
+        exp.Window,
+        exp.ObjectAgg,
+        exp.GroupConcat,
+    ),
+    array_functions.array_functions: (
+        exp.ArrayConcat,
+        exp.ArrayConstructCompact,
+        exp.ArrayContains,
+    ),
+    number_functions.number_functions: number_functions.TRIGGER_CLASSES,
+    hashing.hash_functions: (
+        exp.Anonymous,
+        exp.HashAgg,
+        exp.MD5NumberLower64,
+        exp.MD5NumberUpper64,
+    ),
+    variant_text.variant_text: variant_text.TRIGGER_CLASSES,
     semistructured.json_functions: (
         exp.StarMap,
         exp.Struct,
@@ -77,12 +134,17 @@ TRIGGERS: dict[Transform, tuple[type[exp.Expr], ...]] = {
     semistructured.variant_casts: (exp.Cast, exp.TryCast),
     numeric.division: (exp.Div,),
     numeric.cast_types: (exp.Cast, exp.TryCast),
-    functions.rewrite_functions: (exp.Booland, exp.Boolor, exp.Boolnot, exp.Xor, exp.Anonymous),
+    functions.rewrite_functions: (exp.Booland, exp.Boolor, exp.Boolnot, exp.Xor),
 }
 #: Transforms that add no node (they rename, check or annotate): the classes present
 #: before them are still the classes present after.
 _SHAPE_KEEPING = frozenset(
-    {relations.normalize_identifiers, functions.check_functions, column_types.annotate_columns}
+    {
+        relations.normalize_identifiers,
+        functions.check_functions,
+        column_types.annotate_columns,
+        temporal.to_timestamp,
+    }
 )
 #: node class -> the transforms a node of it triggers (filled as classes are met).
 _TRIGGERED_BY: dict[type[exp.Expr], frozenset[Transform]] = {}

@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.translate.context import TranslateContext
+from emulator.translate.guard import check_table_source
 from emulator.translate.names import output_name, stored
 
 #: Relations the session registered with DuckDB for one statement (e.g. task history rows);
@@ -68,15 +69,20 @@ def _is_dml_target(table: exp.Table) -> bool:
 def resolve_tables(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     """Replace each table reference with ``ctx.resolve_table(table)``.
 
-    CTE names and table functions are left alone. The table handed to the resolver has
-    its identifiers in stored form. The relation it returns keeps the reference's alias,
-    or gets the table's own name as alias so that ``t.col`` still resolves (DML targets
-    excepted: DuckDB cannot alias an INSERT target).
+    CTE names and table functions are left alone; a string used as a table is refused
+    (:func:`~emulator.translate.guard.check_table_source`: DuckDB would read the file it
+    names). The table handed to the resolver has its identifiers in stored form. The
+    relation it returns keeps the reference's alias, or gets the table's own name as alias
+    so that ``t.col`` still resolves (DML targets excepted: DuckDB cannot alias an INSERT
+    target).
     """
     ctes = _cte_names(tree)
+    found = list(tree.find_all(exp.Table))
+    for table in found:
+        check_table_source(table)  # DuckDB would read the file a string names
     tables = [
         t
-        for t in tree.find_all(exp.Table)
+        for t in found
         if isinstance(t.this, exp.Identifier)
         and not (not t.db and t.name in ctes)
         and not (not t.db and t.name.startswith(SCRATCH_PREFIX))

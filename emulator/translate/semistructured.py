@@ -9,11 +9,14 @@ from emulator import errors
 from emulator.quoting import ident
 from emulator.translate.column_types import declared_type
 from emulator.translate.context import TranslateContext
+from emulator.translate.variant_text import as_type, is_variant, variant_meta
 from emulator.translate.walk import rewrite
 
 T = exp.DataType.Type
 _VARIANT_TYPES = {T.VARIANT, T.OBJECT, T.ARRAY}
 _FLATTEN_COLUMNS = ("SEQ", "KEY", "PATH", "INDEX", "VALUE", "THIS")
+#: FLATTEN output columns that hold VARIANTs.
+_FLATTEN_VARIANTS = ("VALUE", "THIS")
 
 # One row per element of the input (json_each works on arrays and objects); the
 # columns are FLATTEN's: https://docs.snowflake.com/en/sql-reference/functions/flatten
@@ -93,11 +96,21 @@ def _check_seq_unused(tree: exp.Expression, alias: str) -> None:
             raise errors.unsupported("FLATTEN output column SEQ")
 
 
+def _mark_variant_columns(tree: exp.Expression, node: exp.Expr, alias: str) -> None:
+    # VALUE and THIS are VARIANTs: ``f.value::string`` must read the JSON string as text.
+    # An unqualified VALUE / THIS in the query that reads the FLATTEN is its column too.
+    scope = node.find_ancestor(exp.Select) or tree
+    for column in scope.find_all(exp.Column):
+        if column.name.upper() in _FLATTEN_VARIANTS and column.table.upper() in ("", alias.upper()):
+            variant_meta(column)
+
+
 def flatten(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     """``LATERAL FLATTEN(INPUT => x [, PATH => 'a.b'] [, OUTER => TRUE])`` and
     ``TABLE(FLATTEN(...))`` as a DuckDB (lateral) subquery over ``json_each``.
 
-    Output columns KEY, PATH, INDEX, VALUE and THIS follow Snowflake. SEQ is 1 for
+    Output columns KEY, PATH, INDEX, VALUE and THIS follow Snowflake; VALUE and THIS are
+    VARIANTs (their references are typed so, for casts and string functions). SEQ is 1 for
     ``TABLE(FLATTEN(...))``; in the LATERAL form it is NULL and a query naming it is
     rejected as unsupported. RECURSIVE and MODE are unsupported.
     https://docs.snowflake.com/en/sql-reference/functions/flatten
@@ -113,6 +126,7 @@ def flatten(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
         name = alias.name if isinstance(alias, exp.TableAlias) and alias.name else "FLATTEN"
         if lateral:
             _check_seq_unused(tree, name)
+        _mark_variant_columns(tree, node, name)
         table_alias = exp.TableAlias(this=ident(name))
         if lateral:
             node.replace(exp.Lateral(this=exp.Subquery(this=select), alias=table_alias))
@@ -138,13 +152,24 @@ def _to_json(value: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="to_json", expressions=[value])
 
 
+def _array_size(value: exp.Expression) -> exp.Expression:
+    # json_array_length is 0 for an object or a scalar; Snowflake's ARRAY_SIZE is NULL.
+    is_array = exp.EQ(
+        this=exp.Anonymous(this="json_type", expressions=[value.copy()]),
+        expression=exp.Literal.string("ARRAY"),
+    )
+    length = exp.Anonymous(this="json_array_length", expressions=[value])
+    return exp.Case(ifs=[exp.If(this=is_array, true=length)])
+
+
 def json_functions(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     """OBJECT_CONSTRUCT, ARRAY_CONSTRUCT, ARRAY_AGG, ARRAY_SIZE, TO_VARIANT as JSON values.
 
     https://docs.snowflake.com/en/sql-reference/functions/array_construct
     https://docs.snowflake.com/en/sql-reference/functions/array_agg (NULLs skipped; an
     empty input gives an empty array)
-    https://docs.snowflake.com/en/sql-reference/functions/array_size
+    https://docs.snowflake.com/en/sql-reference/functions/array_size (a VARIANT that is
+    not an array, e.g. an object, gives NULL)
     """
 
     def replace(node: exp.Expression) -> exp.Expression:
@@ -160,7 +185,7 @@ def json_functions(tree: exp.Expression, ctx: TranslateContext) -> exp.Expressio
             empty = exp.cast(exp.Literal.string("[]"), "JSON")
             return exp.Coalesce(this=_to_json(node), expressions=[empty])
         if isinstance(node, exp.ArraySize):
-            return exp.Anonymous(this="json_array_length", expressions=[node.this])
+            return _array_size(node.this)
         if isinstance(node, exp.ToVariant):
             return _to_json(node.this)
         return node
@@ -169,27 +194,16 @@ def json_functions(tree: exp.Expression, ctx: TranslateContext) -> exp.Expressio
 
 
 def variant_casts(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
-    """``v:path::type`` and ``x::VARIANT``.
+    """``x::VARIANT`` (and OBJECT / ARRAY) becomes JSON.
 
-    A path returns VARIANT; casting it to a scalar type reads the JSON scalar as text
-    first, so ``v:name::string`` is the unquoted string (not ``"name"``) and
-    ``v:n::number`` parses the number; the same holds for a VARIANT column (when its type
-    is known). ``x::VARIANT`` (and OBJECT/ARRAY) becomes JSON.
+    Casts of a VARIANT to a scalar type were read as text already
+    (:func:`emulator.translate.variant_text.variant_text`).
     https://docs.snowflake.com/en/user-guide/querying-semistructured
     """
 
     def replace(node: exp.Expression) -> exp.Expression:
-        if not isinstance(node, exp.Cast | exp.TryCast):
-            return node
-        inner = node.this
-        if _is_variant_type(node.to):
-            return _to_json(inner)
-        if isinstance(inner, exp.JSONExtract | exp.GetExtract):
-            scalar = exp.JSONExtractScalar(this=inner.this, expression=inner.expression)
-            node.set("this", scalar)
-        elif (dtype := declared_type(inner)) is not None and _is_variant_type(dtype):
-            whole = exp.JSONExtractScalar(this=inner, expression=exp.Literal.string("$"))
-            node.set("this", whole)
+        if isinstance(node, exp.Cast | exp.TryCast) and _is_variant_type(node.to):
+            return _to_json(node.this)
         return node
 
     return rewrite(tree, replace)
@@ -197,13 +211,6 @@ def variant_casts(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression
 
 #: The comparisons :func:`variant_comparisons` rewrites.
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ)
-
-
-def _is_variant(node: exp.Expr) -> bool:
-    if isinstance(node, exp.JSONExtract | exp.GetExtract | exp.ParseJSON):
-        return True
-    dtype = declared_type(node)
-    return dtype is not None and _is_variant_type(dtype) and not isinstance(node, exp.Cast)
 
 
 def _scalar_type(node: exp.Expr) -> exp.DataType | None:
@@ -218,13 +225,7 @@ def _scalar_type(node: exp.Expr) -> exp.DataType | None:
 
 
 def _as_scalar(variant: exp.Expr, dtype: exp.DataType) -> exp.Expression:
-    if isinstance(variant, exp.JSONExtract | exp.GetExtract):
-        text = exp.JSONExtractScalar(this=variant.this, expression=variant.expression)
-    else:
-        text = exp.JSONExtractScalar(this=variant, expression=exp.Literal.string("$"))
-    if dtype.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
-        return text
-    return exp.Cast(this=text, to=dtype.copy())
+    return as_type(variant, dtype, exp.Cast)
 
 
 def variant_comparisons(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
@@ -239,11 +240,11 @@ def variant_comparisons(tree: exp.Expression, ctx: TranslateContext) -> exp.Expr
     def replace(node: exp.Expression) -> exp.Expression:
         if isinstance(node, COMPARISONS):
             left, right = node.left, node.right
-            if _is_variant(left) and (dtype := _scalar_type(right)) is not None:
+            if is_variant(left) and (dtype := _scalar_type(right)) is not None:
                 node.set("this", _as_scalar(left, dtype))
-            elif _is_variant(right) and (dtype := _scalar_type(left)) is not None:
+            elif is_variant(right) and (dtype := _scalar_type(left)) is not None:
                 node.set("expression", _as_scalar(right, dtype))
-        elif isinstance(node, exp.In) and _is_variant(node.this) and node.expressions:
+        elif isinstance(node, exp.In) and is_variant(node.this) and node.expressions:
             types = {_scalar_type(e) for e in node.expressions}
             if len(types) == 1 and (dtype := types.pop()) is not None:
                 node.set("this", _as_scalar(node.this, dtype))

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.translate import formats
-from emulator.translate.column_types import declared_type
+from emulator.translate.column_types import expression_type
 from emulator.translate.context import TranslateContext
 from emulator.translate.walk import rewrite
 
@@ -77,15 +77,14 @@ _KINDS = {
 
 def static_kind(node: exp.Expression) -> str | None:
     """The datetime kind (DATE, TIME, NTZ, LTZ, or TEXT) of an expression when known:
-    from a cast, a typed function, or a column's declared type."""
-    dtype = declared_type(node)
-    if dtype is not None:
-        return _KINDS.get(dtype.this)
+    from a cast, a column's declared type, or the Snowflake type of the expression
+    (:func:`~emulator.translate.column_types.expression_type`)."""
     if isinstance(node, exp.TsOrDsToDate | exp.CurrentDate | exp.Date | exp.DateFromParts):
         return "DATE"
     if isinstance(node, exp.CurrentTimestamp):
         return "LTZ"
-    return None
+    dtype = expression_type(node)
+    return _KINDS.get(dtype.this) if dtype is not None else None
 
 
 def _datetime_operand(node: exp.Expression) -> exp.Expression:
@@ -110,8 +109,9 @@ def date_add(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     arithmetic does the same). LTZ day arithmetic follows the calendar in the session
     time zone (TIMESTAMP_DAY_IS_ALWAYS_24H = FALSE).
     https://docs.snowflake.com/en/sql-reference/functions/dateadd
-    A DATE column whose type is unknown (no ``ctx.column_types``) comes back as a
-    TIMESTAMP at midnight.
+    The input's type is the Snowflake type of the argument (a column's declared type from
+    ``ctx.column_types``, a cast, or what the expression returns); a DATE whose type
+    cannot be told (a column of no known table) comes back as a TIMESTAMP at midnight.
     """
 
     def replace(node: exp.Expression) -> exp.Expression:
@@ -124,7 +124,7 @@ def date_add(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
         interval = exp.Interval(this=exp.Paren(this=node.expression), unit=exp.Var(this=unit))
         result: exp.Expression = exp.Add(this=exp.Paren(this=target), expression=interval)
         if static_kind(target) == "DATE" and unit not in _SUBDAY:
-            result = exp.cast(result, "DATE")
+            result = exp.Cast(this=result, to=exp.DataType(this=T.DATE))
         return result
 
     return rewrite(tree, replace)
@@ -162,14 +162,6 @@ def date_diff(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
     return rewrite(tree, replace)
 
 
-_CONVERSIONS = {
-    "TO_TIMESTAMP": "TIMESTAMP",
-    "TO_TIMESTAMP_NTZ": "TIMESTAMP",
-    "TO_TIMESTAMP_LTZ": "TIMESTAMPTZ",
-    "TO_TIMESTAMP_TZ": "TIMESTAMPTZ",
-}
-
-
 def _check_strptime_format(fmt: exp.Expression) -> None:
     # sqlglot converts Snowflake elements to strptime directives while parsing; letters
     # left over are elements it did not know.
@@ -181,41 +173,18 @@ def _check_strptime_format(fmt: exp.Expression) -> None:
 
 
 def to_timestamp(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:
-    """TO_TIMESTAMP[_NTZ|_LTZ|_TZ], TO_DATE, TO_TIME and their TRY_ forms.
+    """TO_TIMESTAMP[_NTZ|_LTZ|_TZ], TO_DATE, TO_TIME (and TRY_ forms) with a format.
 
-    Without a format the value is cast (invalid text fails at execution and
-    :func:`~emulator.translate.errors.map_duckdb_error` reports Snowflake's "Timestamp
-    'x' is not recognized"); a numeric literal is seconds since the epoch (UTC). TRY_
-    forms give NULL instead. TIMESTAMP_TZ is stored as TIMESTAMP_LTZ (an instant).
+    sqlglot turns the format's Snowflake elements into strptime directives while parsing;
+    an element it did not know is reported as unsupported, naming it. Conversions without
+    a format are :func:`~emulator.translate.timestamp_input.timestamp_inputs`'.
     https://docs.snowflake.com/en/sql-reference/functions/to_timestamp
     """
-
-    def replace(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.StrToTime | exp.TsOrDsToDate | exp.TsOrDsToTime):
-            fmt = node.args.get("format")
-            if fmt is not None:
-                _check_strptime_format(fmt)
-            return node
-        if not isinstance(node, exp.Anonymous):
-            return node
-        name = node.name.upper()
-        safe = name.startswith("TRY_")
-        base = name.removeprefix("TRY_")
-        if base not in _CONVERSIONS:
-            return node
-        args = node.expressions
-        if len(args) != 1:
-            raise errors.unsupported(f"{name} with {len(args)} arguments")
-        kind = _CONVERSIONS[base]
-        value = args[0]
-        if isinstance(value, exp.Literal) and not value.is_string:
-            epoch = exp.Anonymous(this="to_timestamp", expressions=[value])
-            utc = exp.AtTimeZone(this=epoch, zone=exp.Literal.string("UTC"))
-            return exp.cast(utc, kind)
-        to = exp.DataType.build(kind)
-        return exp.TryCast(this=value, to=to) if safe else exp.Cast(this=value, to=to)
-
-    return rewrite(tree, replace)
+    for node in tree.find_all(exp.StrToTime, exp.TsOrDsToDate, exp.TsOrDsToTime):
+        fmt = node.args.get("format")
+        if fmt is not None:
+            _check_strptime_format(fmt)
+    return tree
 
 
 def to_char(tree: exp.Expression, ctx: TranslateContext) -> exp.Expression:

@@ -16,6 +16,8 @@ Snowflake data types: https://docs.snowflake.com/en/sql-reference/intro-summary-
 
 from __future__ import annotations
 
+import functools
+
 from sqlglot import exp
 
 from emulator import errors
@@ -33,6 +35,8 @@ _LTZ = {T.TIMESTAMPLTZ, T.TIMESTAMPTZ}
 _SIMPLE = {T.BOOLEAN: T.BOOLEAN, T.DATE: T.DATE, T.TIME: T.TIME}
 
 MAX_PRECISION = 38
+#: ``Cast.meta`` key of a cast the translation built with a DuckDB target type already.
+DUCKDB_CAST = "duckdb_cast"
 
 
 def _decimal(precision: int, scale: int) -> exp.DataType:
@@ -109,3 +113,17 @@ def varchar_length(dtype: exp.DataType) -> int | None:
         # CHAR without a length is CHAR(1) in Snowflake.
         return 1 if dtype.this in {T.CHAR, T.NCHAR} else None
     return _params(dtype)[0]
+
+
+@functools.lru_cache(maxsize=64)
+def _duck_type(text: str) -> exp.DataType:
+    return exp.DataType.build(text, dialect="duckdb")
+
+
+def duck_cast(value: exp.Expr, duck_type: str, *, safe: bool = False) -> exp.Cast:
+    """A cast to a DuckDB type (``BIGINT``, ``HUGEINT``, ...) that the mapping of
+    Snowflake cast targets leaves alone (Snowflake's BIGINT would be NUMBER(38,0))."""
+    cls = exp.TryCast if safe else exp.Cast
+    node = cls(this=value, to=_duck_type(duck_type).copy())
+    node.meta[DUCKDB_CAST] = True
+    return node

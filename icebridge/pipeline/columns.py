@@ -11,7 +11,7 @@ from sqlglot.errors import SqlglotError
 
 from icebridge.errors import DefinitionError, IdentifierError
 from icebridge.sql.dialect import DIALECT
-from icebridge.sql.identifiers import normalize
+from icebridge.sql.identifiers import case_insensitive_key, normalize, quote
 from icebridge.types import parse_type, type_sql
 
 #: The ingestion-time column added to staging tables unless ``ingested_at=False``.
@@ -135,12 +135,22 @@ def resolve_columns(
         raise DefinitionError("columns: a staging table needs at least one column", field="columns")
     resolved = [_resolve_one(c) for c in declared]
     seen: set[str] = set()
+    folded: dict[str, str] = {}
     for col in resolved:
         if col.name in seen:
             raise DefinitionError(f"columns: column {col.name} is declared twice", field="columns")
         seen.add(col.name)
+        first = folded.setdefault(case_insensitive_key(col.name), col.name)
+        if first != col.name:
+            # Snowflake keeps ID and "id" apart; the emulator (DuckDB) cannot hold both.
+            raise DefinitionError(
+                f"columns: {quote(first)} and {quote(col.name)} differ only in case; Snowflake "
+                "keeps them apart, but the icebridge emulator (DuckDB) cannot hold both: "
+                "rename one of them",
+                field="columns",
+            )
     if ingested_at:
-        if INGESTED_AT in seen:
+        if case_insensitive_key(INGESTED_AT) in folded:  # "_ingested_at" collides too
             raise DefinitionError(
                 f"columns: {INGESTED_AT} is added by icebridge; rename the column or pass "
                 "ingested_at=False",

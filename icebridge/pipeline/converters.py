@@ -13,7 +13,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -146,6 +146,10 @@ def _need_str(value: Any, what: str) -> str:
     return value
 
 
+#: Room for any NUMBER(p,s) value (at most 38 digits) while rounding it to its scale.
+_WIDE = Context(prec=80)
+
+
 def _decimal(value: Any, precision: int, scale: int) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise TypeError(f"{value!r} is not a number")
@@ -155,11 +159,19 @@ def _decimal(value: Any, precision: int, scale: int) -> Decimal:
         raise ValueError(f"{value!r} is not a number") from None
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
-    # Snowflake rounds to the column scale (half away from zero) and rejects overflow.
-    rounded = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
-    if rounded.adjusted() + 1 > precision - scale and rounded != 0:
-        raise ValueError(f"{value!r} does not fit NUMBER({precision},{scale})")
-    return rounded
+    # Snowflake rounds to the column scale (half away from zero) and rejects overflow with
+    # 100046. Too many integer digits is overflow before rounding too: quantize would
+    # otherwise exceed the context precision (InvalidOperation).
+    too_big = number != 0 and number.adjusted() + 1 > precision - scale
+    if not too_big:
+        step = Decimal(1).scaleb(-scale)
+        number = number.quantize(step, rounding=ROUND_HALF_UP, context=_WIDE)
+        too_big = number != 0 and number.adjusted() + 1 > precision - scale
+    if too_big:
+        raise ValueError(
+            f"Number out of representable range: type NUMBER({precision},{scale}), value {value}"
+        )
+    return number
 
 
 def _float(value: Any) -> float:

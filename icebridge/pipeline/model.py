@@ -8,7 +8,7 @@ makes them, with ``field`` set to the offending parameter (``"columns"``, ``"mer
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
     from icebridge.pipeline.status import PipelineStatus
+    from icebridge.plan_changes import Plan
     from icebridge.targets.base import Target
 
 
@@ -360,9 +361,24 @@ class Pipeline:
 
         return render_all([self], pretty=pretty)
 
-    def deploy(self, target: Target) -> None:
-        """Run :meth:`sql` on ``target`` (an Emulator or a Snowflake target)."""
-        target.execute_script(self.sql())
+    def plan(
+        self, target: Target, *, rebuild: Iterable[str] = (), allow_rebuild: bool = False
+    ) -> Plan:
+        """The changes :meth:`deploy` would make on ``target``, read from what is deployed
+        there (see :func:`icebridge.plan` and docs/evolution.md); nothing is changed."""
+        from icebridge.plan_changes import plan
+
+        return plan([self], target, rebuild=rebuild, allow_rebuild=allow_rebuild)
+
+    def deploy(
+        self, target: Target, *, rebuild: Iterable[str] = (), allow_rebuild: bool = False
+    ) -> Plan:
+        """Execute :meth:`plan` on ``target`` (an Emulator or a Snowflake target) and return
+        it. A change that would lose data raises DeployError before anything runs, unless
+        the object is named in ``rebuild`` (or ``allow_rebuild=True``)."""
+        from icebridge.plan_changes import deploy
+
+        return deploy([self], target, rebuild=rebuild, allow_rebuild=allow_rebuild)
 
     def ingest(self, target: Target, rows: object) -> int:
         """Validate ``rows`` (list of dicts, pyarrow Table or pandas DataFrame) against the

@@ -7,8 +7,11 @@
   a matched row only updates the target when it is not older than the target's version.
 - Standard streams drop the DELETE half of update pairs and apply real deletes.
 - Cleanup deletes staging rows that are not among the stream's pending changes, read
-  without consuming through ``CHANGES ... AT(STREAM => ...)``
-  (https://docs.snowflake.com/en/sql-reference/constructs/changes).
+  without consuming through ``CHANGES(INFORMATION => DEFAULT) AT(STREAM => ...)``
+  (https://docs.snowflake.com/en/sql-reference/constructs/changes). The DEFAULT (net)
+  changes show a pending row with its *current* values, also when it was updated after it
+  was inserted; APPEND_ONLY changes show the values it was inserted with, which an updated
+  row no longer equals, so it would be deleted before any load read it.
 """
 
 from __future__ import annotations
@@ -168,7 +171,7 @@ def cleanup_body(stage: Stage, stream: StreamSpec, cleanup: Cleanup) -> exp.Dele
         db=identifier(stage.table.schema),
         catalog=identifier(stage.table.database),
         changes=exp.Changes(
-            information=exp.var("APPEND_ONLY"),
+            information=exp.var("DEFAULT"),
             at_before=exp.HistoricalData(
                 this="AT",
                 kind="STREAM",
@@ -183,7 +186,10 @@ def cleanup_body(stage: Stage, stream: StreamSpec, cleanup: Cleanup) -> exp.Dele
             for c in stage.column_names
         ]
     )
-    probe = exp.select(exp.Literal.number(1)).from_(pending).where(same_row)
+    inserted = exp.EQ(
+        this=column("METADATA$ACTION", PENDING), expression=exp.Literal.string("INSERT")
+    )
+    probe = exp.select(exp.Literal.number(1)).from_(pending).where(_and([inserted, same_row]))
     condition: exp.Expression = exp.Not(this=exp.Exists(this=probe))
     if cleanup.min_age is not None:
         cutoff = exp.DateAdd(

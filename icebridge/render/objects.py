@@ -9,6 +9,8 @@ https://docs.snowflake.com/en/user-guide/streams-intro), tasks are recreated wit
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sqlglot import exp
 
 from icebridge.pipeline.specs import (
@@ -20,6 +22,7 @@ from icebridge.pipeline.specs import (
     StreamSpec,
 )
 from icebridge.render.bodies import cleanup_body, dynamic_query, load_body
+from icebridge.render.marker import encode_marker, fingerprint
 from icebridge.sql import build
 from icebridge.sql.identifiers import ObjectName, identifier
 from icebridge.types import parse_type
@@ -113,10 +116,36 @@ def resume_task(task: ObjectName) -> exp.Expression:
     return build.alter_task(task.table(), "RESUME")
 
 
-def create_root_task(
-    stage: Stage, stream: StreamSpec, target: IcebergTarget, failure: FailurePolicy
+def _marked(
+    owner: str, make: Callable[[str | None], exp.Expression], keys: Sequence[str] | None = None
 ) -> exp.Expression:
-    """The scheduled load task, run only when the stream has data."""
+    # The marker's fingerprint covers the statement without the marker itself.
+    return make(encode_marker(owner, fingerprint(make(None)), keys))
+
+
+def create_root_task(
+    stage: Stage, stream: StreamSpec, target: IcebergTarget, failure: FailurePolicy, owner: str
+) -> exp.Expression:
+    """The scheduled load task, run only when the stream has data, marked as ``owner``'s."""
+    return _marked(
+        owner, lambda comment: _root_task(stage, stream, target, failure, comment), target.merge_on
+    )
+
+
+def create_cleanup_task(
+    stage: Stage, stream: StreamSpec, target: IcebergTarget, cleanup: Cleanup, owner: str
+) -> exp.Expression:
+    """The cleanup child task, run after each successful load, marked as ``owner``'s."""
+    return _marked(owner, lambda comment: _cleanup_task(stage, stream, target, cleanup, comment))
+
+
+def _root_task(
+    stage: Stage,
+    stream: StreamSpec,
+    target: IcebergTarget,
+    failure: FailurePolicy,
+    comment: str | None,
+) -> exp.Expression:
     return build.create_task(
         target.task.table(),
         body=load_body(stage, stream, target),
@@ -127,17 +156,18 @@ def create_root_task(
         task_auto_retry_attempts=failure.retries or None,
         error_integration=failure.error_integration,
         when=build.stream_has_data(stream.name),
+        comment=comment,
     )
 
 
-def create_cleanup_task(
-    stage: Stage, stream: StreamSpec, target: IcebergTarget, cleanup: Cleanup
+def _cleanup_task(
+    stage: Stage, stream: StreamSpec, target: IcebergTarget, cleanup: Cleanup, comment: str | None
 ) -> exp.Expression:
-    """The cleanup child task, run after each successful load."""
     return build.create_task(
         cleanup.task.table(),
         body=cleanup_body(stage, stream, cleanup),
         replace=True,
         warehouse=cleanup.warehouse,
         after=[target.task.table()],
+        comment=comment,
     )

@@ -141,15 +141,31 @@ def check_together(pipelines: Sequence[PipelineParts]) -> None:
     _check_names(pipelines)
 
 
-def render_nodes(pipelines: Iterable[PipelineParts]) -> list[exp.Expression]:
-    """The statements deploying ``pipelines`` together, in order, without repeats."""
-    items = _unique(pipelines)
-    check_together(items)
+def staging_keys(items: Iterable[PipelineParts]) -> dict[ObjectName, frozenset[str]]:
+    """Per staging table, the merge-key columns (NOT NULL there) of all its pipelines."""
     not_null: dict[ObjectName, frozenset[str]] = {}
     for p in items:
         if p.staging is not None:
             keys = frozenset(p.target.merge_on) if p.target is not None else frozenset()
             not_null[p.staging.table] = not_null.get(p.staging.table, frozenset()) | keys
+    return not_null
+
+
+def unique(pipelines: Iterable[PipelineParts]) -> list[PipelineParts]:
+    """``pipelines`` without repeats, in order."""
+    return _unique(pipelines)
+
+
+def schemas_of(pipeline: PipelineParts) -> list[tuple[str, str]]:
+    """The (database, schema) pairs a pipeline's objects live in."""
+    return _schemas(pipeline)
+
+
+def render_nodes(pipelines: Iterable[PipelineParts]) -> list[exp.Expression]:
+    """The statements deploying ``pipelines`` together, in order, without repeats."""
+    items = _unique(pipelines)
+    check_together(items)
+    not_null = staging_keys(items)
     schemas: list[exp.Expression] = []
     for p in items:
         for database, schema in _schemas(p):
@@ -174,9 +190,11 @@ def render_nodes(pipelines: Iterable[PipelineParts]) -> list[exp.Expression]:
             streams.append(objects.create_stream(stage, stream))
         if isinstance(target, IcebergTarget) and stream is not None:
             tasks.append(objects.suspend_task(target.task))
-            tasks.append(objects.create_root_task(stage, stream, target, p.failure))
+            tasks.append(objects.create_root_task(stage, stream, target, p.failure, p.name))
             if p.cleanup_spec is not None:
-                tasks.append(objects.create_cleanup_task(stage, stream, target, p.cleanup_spec))
+                tasks.append(
+                    objects.create_cleanup_task(stage, stream, target, p.cleanup_spec, p.name)
+                )
                 tasks.append(objects.resume_task(p.cleanup_spec.task))
             tasks.append(objects.resume_task(target.task))
     _check_same_targets(targets)

@@ -9,6 +9,8 @@ Snowflake's (errno 1003, SQLSTATE 42000).
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import typing as t
 
 from sqlglot import exp
@@ -30,6 +32,9 @@ class IcebridgeSnowflake(_Snowflake):
             **_Snowflake.Tokenizer.KEYWORDS,
             # CALL is parsed into a node (sqlglot keeps it as an opaque command).
             "CALL": TokenType.VAR,
+            # REMOVE / RM are parsed into a node (sqlglot keeps them as opaque commands).
+            "REMOVE": TokenType.VAR,
+            "RM": TokenType.VAR,
         }
         # EXECUTE TASK is parsed; other EXECUTE forms still become commands in the parser.
         COMMANDS: t.ClassVar[set[TokenType]] = _Snowflake.Tokenizer.COMMANDS - {TokenType.EXECUTE}
@@ -39,6 +44,19 @@ class IcebridgeSnowflake(_Snowflake):
 
 
 DIALECT = IcebridgeSnowflake()
+
+#: True while :func:`parse` runs: sqlglot's warnings (e.g. "Falling back to parsing as a
+#: 'Command'") are then dropped, because the caller turns every such outcome into a result
+#: or an error of its own and nothing may reach stderr.
+_PARSING: contextvars.ContextVar[bool] = contextvars.ContextVar("icebridge_parsing", default=False)
+
+
+class _QuietWhileParsing(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _PARSING.get()
+
+
+logging.getLogger("sqlglot").addFilter(_QuietWhileParsing())
 
 #: Snowflake's "SQL compilation error" prefix for syntax errors.
 _COMPILATION = "SQL compilation error:\n"
@@ -84,6 +102,7 @@ def parse(sql: str) -> list[exp.Expression]:
     A ``;`` inside a Scripting block (``BEGIN ... END``) does not end the statement.
     Raises :class:`ProgrammingError` (errno 1003, SQLSTATE 42000) on a syntax error.
     """
+    token = _PARSING.set(True)
     try:
         statements = DIALECT.parse(sql)
     except ParseError as error:
@@ -94,15 +113,45 @@ def parse(sql: str) -> list[exp.Expression]:
         raise syntax_error(line, position, near) from error
     except TokenError as error:
         raise _token_error(sql) from error
+    finally:
+        _PARSING.reset(token)
     return [e for e in statements if isinstance(e, exp.Expression)]
 
 
 def parse_one(sql: str) -> exp.Expression:
-    """Parse exactly one Snowflake statement."""
+    """Parse exactly one Snowflake statement; the connector's statement-count error (000008)
+    for any other number of statements."""
     statements = parse(sql)
     if len(statements) != 1:
-        raise ValueError(f"expected one statement, got {len(statements)}")
+        raise ProgrammingError(
+            f"Actual statement count {len(statements)} did not match the desired statement "
+            "count 1.",
+            errno=8,
+            sqlstate="0A000",
+        )
     return statements[0]
+
+
+def parse_expression(sql: str) -> exp.Expression:
+    """Parse one Snowflake expression (a stored DEFAULT, a task's WHEN condition): anything
+    more than an expression is a syntax error, so stored text can never become a query."""
+    token = _PARSING.set(True)
+    try:
+        parsed = DIALECT.parse_into(exp.Condition, sql)
+    except ParseError as error:
+        info = error.errors[0] if error.errors else {}
+        line = int(info.get("line") or 1)
+        position = int(info.get("position") or 0)
+        near = str(info.get("near") or info.get("highlight") or sql)
+        raise syntax_error(line, position, near) from error
+    except TokenError as error:
+        raise _token_error(sql) from error
+    finally:
+        _PARSING.reset(token)
+    node = parsed[0] if parsed else None
+    if not isinstance(node, exp.Expression):
+        raise syntax_error(1, 0, sql)
+    return node
 
 
 def generate(node: exp.Expression, *, pretty: bool = False) -> str:

@@ -10,6 +10,8 @@ import typing as t
 from sqlglot import exp
 from sqlglot.generators.snowflake import SnowflakeGenerator
 
+from icebridge.sql.nodes_objects import AlterSequence, DropClusteringKey
+from icebridge.sql.nodes_stage import RemoveFiles
 from icebridge.sql.nodes_stream import CreateStream
 from icebridge.sql.nodes_table import AlterDynamicTable, CreateDynamicTable, CreateIcebergTable
 from icebridge.sql.nodes_task import (
@@ -46,6 +48,11 @@ class IcebridgeGenerator(SnowflakeGenerator):
         CreateDynamicTable: lambda self, e: self.table_ddl_sql(e),
         CreateIcebergTable: lambda self, e: self.table_ddl_sql(e),
         AlterDynamicTable: lambda self, e: self.alterdynamictable_sql(e),
+        RemoveFiles: lambda self, e: self.removefiles_sql(e),
+        AlterSequence: lambda self, e: self.altersequence_sql(e),
+        DropClusteringKey: lambda self, e: "DROP CLUSTERING KEY",
+        # https://docs.snowflake.com/en/user-guide/querying-sequences: <name>.NEXTVAL
+        exp.NextValueFor: lambda self, e: f"{self.sql(e, 'this')}.NEXTVAL",
         # Snowflake writes the bucket count / width first: BUCKET(n, col), TRUNCATE(w, col).
         # https://docs.snowflake.com/en/sql-reference/sql/create-iceberg-table-snowflake
         exp.PartitionedByBucket: lambda self, e: self.func("BUCKET", e.expression, e.this),
@@ -221,3 +228,25 @@ class IcebridgeGenerator(SnowflakeGenerator):
         elif expression.action == "UNSET":
             sql += f" {self.expressions(expression, key='unset', flat=True)}"
         return sql
+
+    def removefiles_sql(self, expression: RemoveFiles) -> str:
+        pattern = expression.args.get("pattern")
+        sql = f"REMOVE {self.sql(expression, 'this')}"
+        return f"{sql} PATTERN = {self.sql(pattern)}" if pattern else sql
+
+    def altersequence_sql(self, expression: AlterSequence) -> str:
+        exists = " IF EXISTS" if expression.args.get("exists") else ""
+        sql = f"ALTER SEQUENCE{exists} {self.sql(expression, 'this')}"
+        if expression.args.get("rename") is not None:
+            return f"{sql} RENAME TO {self.sql(expression, 'rename')}"
+        if expression.args.get("unset_comment"):
+            return f"{sql} UNSET COMMENT"
+        parts = []
+        if expression.args.get("increment") is not None:
+            parts.append(f"INCREMENT = {self.sql(expression, 'increment')}")
+        order = expression.args.get("order")
+        if order is not None:
+            parts.append("ORDER" if order else "NOORDER")
+        if expression.args.get("comment") is not None:
+            parts.append(f"COMMENT = {self.sql(expression, 'comment')}")
+        return f"{sql} SET {' '.join(parts)}"

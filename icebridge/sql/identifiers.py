@@ -13,6 +13,7 @@ would not read back as the same name.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -195,6 +196,18 @@ def quote(value: str) -> str:
     if needs_quotes(value):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def case_insensitive_key(value: str) -> str:
+    """The stored name ``value`` with its ASCII letters lower-cased.
+
+    Snowflake keeps ``ID`` and ``"id"`` apart, but DuckDB, which holds the emulator's tables,
+    compares identifiers ignoring ASCII case: names with the same key are one name there.
+    """
+    return value.translate(_ASCII_LOWER)
 
 
 def identifier(value: str) -> exp.Identifier:

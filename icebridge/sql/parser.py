@@ -19,6 +19,8 @@ from sqlglot.trie import new_trie
 
 from icebridge.sql.nodes_table import CreateDynamicTable, CreateIcebergTable
 from icebridge.sql.nodes_task import Call
+from icebridge.sql.parser_objects import ObjectGrammar
+from icebridge.sql.parser_stage import REMOVE_WORDS, StageGrammar
 from icebridge.sql.parser_task import TaskGrammar
 from icebridge.sql.script_split import split_statements
 
@@ -50,7 +52,7 @@ def _show(kind: str, terse: bool = False) -> t.Callable[[SnowflakeParser], exp.S
     return lambda self: self._parse_show_snowflake(kind, terse=terse)
 
 
-class IcebridgeParser(TaskGrammar, SnowflakeParser):
+class IcebridgeParser(ObjectGrammar, StageGrammar, TaskGrammar, SnowflakeParser):
     """sqlglot's Snowflake parser plus the statements icebridge models."""
 
     SHOW_PARSERS: t.ClassVar[dict[str, t.Callable[..., t.Any]]] = {
@@ -116,6 +118,9 @@ class IcebridgeParser(TaskGrammar, SnowflakeParser):
         if not quoted and text == "CALL":
             self._advance()
             return self._parse_call()
+        if not quoted and text in REMOVE_WORDS:
+            self._advance()
+            return self._parse_remove()
         if not quoted and text == "START" and self._next.text.upper() == "TRANSACTION":
             # START TRANSACTION is BEGIN TRANSACTION.
             # https://docs.snowflake.com/en/sql-reference/sql/begin

@@ -78,7 +78,11 @@ class SnowflakeTarget:
             raise DeployError(
                 "the Snowflake target needs Snowpark: pip install 'icebridge-sdk[snowflake]'"
             ) from err
-        return cls(Session.builder.configs(dict(connection_parameters)).create())
+        try:
+            session = Session.builder.configs(dict(connection_parameters)).create()
+        except Exception as err:  # the connector's message names the problem, not secrets
+            raise DeployError(f"cannot connect to Snowflake: {_sql_error(err)}") from err
+        return cls(session)
 
     def execute_script(self, statements: Sequence[str]) -> None:
         """Run each statement in order; the first failure stops the deploy and is raised

@@ -133,8 +133,8 @@ def test_syntax_error_has_line_and_position(emu: Emulator) -> None:
     ("sql", "name"),
     [
         ("CREATE PIPE p AS COPY INTO t FROM @st", "CREATE PIPE"),
-        ("COPY INTO t FROM @st", "COPY INTO"),
-        ("CREATE STAGE st", "CREATE STAGE"),
+        ("CREATE SECRET s", "CREATE SECRET"),
+        ("CREATE STORAGE INTEGRATION si TYPE = EXTERNAL_STAGE", "CREATE STORAGE INTEGRATION"),
         ("UNDROP TABLE t", "UNDROP TABLE"),
         ("SELECT SYSTEM$CLUSTERING_INFORMATION('t')", "SYSTEM$CLUSTERING_INFORMATION"),
     ],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -121,9 +122,11 @@ def test_hostile_names_run_end_to_end(emu: Emulator, pipeline: Pipeline, tasks: 
     location = metadata_location(emu, TARGET)
     assert location.endswith(".metadata.json")
     # Metadata and data files live where the names say, inside the emulator's directory:
-    # the rendered BASE_LOCATION is the names themselves, spaces and quotes included.
+    # the rendered BASE_LOCATION is the names themselves; each directory is the name with
+    # only %, path separators, '"', glob and control characters written %XX.
     table_dir = Path(local_path(location)).parent.parent
-    assert table_dir.parts[-3:] == (DB, "select", "Ordérs 📦 2")
+    assert table_dir.parts[-3:] == ("my %22db%22; x", "select", "Ordérs 📦 2")
+    assert tuple(unquote(p) for p in table_dir.parts[-3:]) == TARGET.parts
     if emu.engine.path is not None:
         assert table_dir.is_relative_to(emu.engine.path)
     files = emu.engine.lake.store.scan_files(TARGET)

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("snowflake.snowpark", "duckdb", "pyiceberg", "pandas")
+HEAVY = ("snowflake.snowpark", "duckdb", "pyiceberg", "pandas", "click", "rich")
 
 
 def _loaded(code: str) -> list[str]:

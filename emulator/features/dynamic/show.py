@@ -18,7 +18,8 @@ from emulator.core import sql
 from emulator.core.catalog import DYNAMIC_TABLE
 from emulator.core.dynamic_spec import spec_of
 from emulator.core.engine import Outcome
-from emulator.core.listing import like_filter, scoped_objects
+from emulator.core.listing import Listing, clauses_of, objects_in, show, show_scope
+from emulator.core.object_facts import DESCRIBE_COLUMNS, describe_rows
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -57,11 +58,15 @@ def _instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def show_dynamic_tables(emu: Engine, objects: list[Any], like: Any) -> Outcome:
-    """Rows of SHOW DYNAMIC TABLES for ``objects`` (already scoped) matching ``like``."""
+#: SHOW DYNAMIC TABLES output (no TERSE form is documented).
+LISTING = Listing(_SCHEMA)
+
+
+def dynamic_table_rows(emu: Engine, objects: list[Any]) -> list[dict[str, Any]]:
+    """Rows of SHOW DYNAMIC TABLES for ``objects`` (already scoped)."""
     rows: list[dict[str, Any]] = []
     for obj in objects:
-        if obj.kind != DYNAMIC_TABLE or not like(obj.name.name):
+        if obj.kind != DYNAMIC_TABLE:
             continue
         spec = spec_of(obj)
         count = exp.select(exp.Count(this=exp.Star())).from_(obj.base())
@@ -92,37 +97,22 @@ def show_dynamic_tables(emu: Engine, objects: list[Any], like: Any) -> Outcome:
                 "owner_role_type": "ROLE",
             }
         )
-    table = pa.Table.from_pylist(rows, schema=_SCHEMA)
-    return Outcome(table, table.num_rows)
+    return rows
 
 
 def describe_dynamic_table(emu: Engine, table: exp.Table) -> Outcome:
     """DESCRIBE DYNAMIC TABLE: one row per column, like DESCRIBE TABLE."""
     obj = emu.resolver.require(table, "DESCRIBE DYNAMIC TABLE", (DYNAMIC_TABLE,), "Dynamic table")
-    rows = [
-        {
-            "name": c.name,
-            "type": c.data_type,
-            "kind": "COLUMN",
-            "null?": "Y" if c.nullable else "N",
-            "default": None,
-            "primary key": "N",
-            "unique key": "N",
-            "check": None,
-            "expression": None,
-            "comment": c.comment,
-        }
-        for c in emu.catalog.columns(obj.id)
-    ]
-    names = list(rows[0]) if rows else ["name"]
-    result = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
+    schema = pa.schema([(c, pa.string()) for c in DESCRIBE_COLUMNS])
+    result = pa.Table.from_pylist(describe_rows(emu, obj), schema=schema)
     return Outcome(result, result.num_rows)
 
 
 def run_show(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
-    """SHOW DYNAMIC TABLES [LIKE '…'] [IN …]."""
-    objects = scoped_objects(emu, node, DYNAMIC_TABLE)
-    return show_dynamic_tables(emu, objects, like_filter(node.args.get("like")))
+    """SHOW DYNAMIC TABLES [LIKE …] [IN …] [STARTS WITH …] [LIMIT … [FROM …]]."""
+    clauses = clauses_of(node, sql)
+    objects = objects_in(emu, show_scope(emu, clauses, "SHOW DYNAMIC TABLES"), (DYNAMIC_TABLE,))
+    return show(node, sql, LISTING, dynamic_table_rows(emu, objects), clauses)
 
 
 def run_describe(emu: Engine, node: exp.Expression, sql: str) -> Outcome:

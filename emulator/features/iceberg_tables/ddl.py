@@ -17,7 +17,7 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core import sql
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject, Column
-from emulator.core.create_target import create_target
+from emulator.core.create_target import check_column_names, create_target
 from emulator.core.engine import SUCCESS, Handler, Outcome, status
 from emulator.core.iceberg_typing import TypedColumn, declared, from_query
 from emulator.core.query import translate_query
@@ -89,6 +89,7 @@ def run_create_iceberg(emu: Engine, node: exp.Expression, sql_text: str) -> Outc
             sqlstate="42601",
         )
     columns = [t.column for t in typed]
+    check_column_names(c.name for c in columns)
     ice_columns = [_ice(t) for t in typed]
     partition = [_partition_field(p) for p in node.partition_by]
     store = emu.lake.store

@@ -37,6 +37,7 @@ from emulator.core.catalog import ICEBERG_TABLE, ROW_ID, TABLE, CatalogObject
 from emulator.core.engine import SUCCESS, Handler, Outcome, status
 from emulator.core.query import translate_query
 from emulator.core.resolve import WRITE_TARGET, stored
+from emulator.core.rows import all_rows
 from emulator.features.iceberg_tables.exactly_once import offsets_summary
 from emulator.translate.relations import SCRATCH_PREFIX
 from icebridge.errors import SqlError
@@ -230,7 +231,7 @@ def _prune_by_key_bounds(
         if key is None or source_key is None or key not in columns:
             continue
         keys = exp.select(sql.column(source_key)).distinct().from_(sql.table(SOURCE))
-        values = [r[0] for r in sql.run(emu.con, keys).fetchall()]
+        values = [r[0] for r in all_rows(sql.run(emu.con, keys))]  # Arrow: no pytz
         files = [f for f in emu.lake.store.scan_files(obj.name) if f.path in set(paths)]
         try:
             return [f.path for f in prune_files(files, key, values)]

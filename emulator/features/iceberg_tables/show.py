@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -10,7 +9,7 @@ from sqlglot import exp
 
 from emulator.core.catalog import ICEBERG_TABLE, CatalogObject
 from emulator.core.engine import Outcome
-from emulator.core.listing import like_filter, scoped_objects
+from emulator.core.listing import Listing, clauses_of, objects_in, show, show_scope
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -37,14 +36,10 @@ _STRING_COLUMNS = (
 )
 
 
-def show_iceberg_tables(
-    emu: Engine, objs: list[CatalogObject], like: Callable[[str], bool]
-) -> Outcome:
+def iceberg_table_rows(objs: list[CatalogObject]) -> list[dict[str, Any]]:
     """One row per Iceberg table, ordered by database, schema and name."""
     rows: list[dict[str, Any]] = []
     for o in sorted(objs, key=lambda o: o.name.parts):
-        if not like(o.name.name):
-            continue
         rows.append(
             {
                 "created_on": o.created_on,
@@ -66,18 +61,25 @@ def show_iceberg_tables(
                 "auto_refresh_status": None,
                 "auto_refresh": "false",
                 "comment": o.comment or "",
+                "kind": "ICEBERG TABLE",
             }
         )
-    fields = [pa.field("created_on", pa.timestamp("us", tz="UTC"))]
-    fields += [pa.field(n, pa.string()) for n in _STRING_COLUMNS[:15]]
-    fields.append(pa.field("last_refreshed_on", pa.timestamp("us", tz="UTC")))
-    fields += [pa.field(n, pa.string()) for n in _STRING_COLUMNS[15:]]
-    schema = pa.schema(fields)
-    table = pa.Table.from_pylist(rows, schema=schema)
-    return Outcome(table, table.num_rows)
+    return rows
+
+
+_FIELDS = [pa.field("created_on", pa.timestamp("us", tz="UTC"))]
+_FIELDS += [pa.field(n, pa.string()) for n in _STRING_COLUMNS[:15]]
+_FIELDS.append(pa.field("last_refreshed_on", pa.timestamp("us", tz="UTC")))
+_FIELDS += [pa.field(n, pa.string()) for n in _STRING_COLUMNS[15:]]
+#: SHOW ICEBERG TABLES output; TERSE shows ``kind`` (always ICEBERG TABLE).
+LISTING = Listing(
+    pa.schema(_FIELDS), ("created_on", "name", "kind", "database_name", "schema_name")
+)
 
 
 def run_show_iceberg(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
-    """SHOW ICEBERG TABLES [LIKE '…'] [IN …]: Iceberg tables only."""
-    objects = scoped_objects(emu, node, ICEBERG_TABLE)
-    return show_iceberg_tables(emu, objects, like_filter(node.args.get("like")))
+    """SHOW [TERSE] ICEBERG TABLES [LIKE …] [IN …] [STARTS WITH …] [LIMIT …]: Iceberg
+    tables only."""
+    clauses = clauses_of(node, sql)
+    objects = objects_in(emu, show_scope(emu, clauses, "SHOW ICEBERG TABLES"), (ICEBERG_TABLE,))
+    return show(node, sql, LISTING, iceberg_table_rows(objects), clauses)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from emulator.core.engine import Engine
 
 #: Statement kinds (``Kind.name``) whose stream reads consume.
-_CONSUMING = {"INSERT", "UPDATE", "DELETE", "MERGE"}
+_CONSUMING = {"INSERT", "UPDATE", "DELETE", "MERGE", "COPY"}
 
 
 class StreamTracker:

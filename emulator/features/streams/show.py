@@ -7,8 +7,6 @@ https://docs.snowflake.com/en/sql-reference/sql/desc-stream (same columns, one r
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -16,7 +14,7 @@ from sqlglot import exp
 
 from emulator.core.catalog import STREAM, CatalogObject
 from emulator.core.engine import Outcome
-from emulator.core.resolve import written_parts
+from emulator.core.listing import Listing, clauses_of, objects_in, show, show_scope
 from emulator.core.stream_objects import STREAM_TYPE, Stream, from_object
 from emulator.features.streams import view_points
 from emulator.features.streams.staleness import is_stale, live_source, stale_time
@@ -87,37 +85,16 @@ def table(rows: list[dict[str, Any]], names: list[str]) -> pa.Table:
     return pa.table({n: pa.array([r[n] for r in rows], _TYPES.get(n, pa.string())) for n in names})
 
 
-def _like(pattern: exp.Expression | None) -> Any:
-    if pattern is None:
-        return lambda name: True
-    regex = fnmatch.translate(pattern.name.replace("%", "*").replace("_", "?").upper())
-    compiled = re.compile(regex)
-    return lambda name: compiled.match(name.upper()) is not None
-
-
-def _scoped(emu: Engine, node: exp.Expression) -> list[CatalogObject]:
-    scope = node.args.get("scope")
-    scope_kind = str(node.args.get("scope_kind") or "").upper()
-    if isinstance(scope, exp.Table):
-        parts = written_parts(scope)
-        if scope_kind == "DATABASE" or (scope_kind != "SCHEMA" and len(parts) == 1):
-            return emu.catalog.objects(database=parts[-1], kind=STREAM)
-        database = parts[0] if len(parts) == 2 else emu.state.database
-        return emu.catalog.objects(database=database, schema=parts[-1], kind=STREAM)
-    if scope_kind == "ACCOUNT" or emu.state.database is None:
-        return emu.catalog.objects(kind=STREAM)
-    if scope_kind == "DATABASE" or emu.state.schema is None:
-        return emu.catalog.objects(database=emu.state.database, kind=STREAM)
-    return emu.catalog.objects(database=emu.state.database, schema=emu.state.schema, kind=STREAM)
+#: SHOW STREAMS output (TERSE / LIKE / IN / STARTS WITH / LIMIT: emulator.core.listing).
+LISTING = Listing(pa.schema([(n, _TYPES.get(n, pa.string())) for n in COLUMNS]), tuple(TERSE))
 
 
 def run_show_streams(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
-    """SHOW [TERSE] STREAMS [LIKE '…'] [IN ACCOUNT | DATABASE d | SCHEMA s]."""
-    like = _like(node.args.get("like"))
-    rows = [row(emu, o) for o in _scoped(emu, node) if like(o.name.name)]
-    names = TERSE if node.args.get("terse") else COLUMNS
-    result = table(rows, names)
-    return Outcome(result, result.num_rows)
+    """SHOW [TERSE] STREAMS [LIKE …] [IN ACCOUNT | DATABASE d | SCHEMA s] [STARTS WITH …]
+    [LIMIT … [FROM …]]."""
+    clauses = clauses_of(node, sql)
+    objs = objects_in(emu, show_scope(emu, clauses, "SHOW STREAMS"), (STREAM,))
+    return show(node, sql, LISTING, [row(emu, o) for o in objs], clauses)
 
 
 def run_describe_stream(emu: Engine, node: exp.Expression, sql: str) -> Outcome:

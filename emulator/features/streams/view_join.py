@@ -29,9 +29,9 @@ from emulator.core.catalog import ROW_ID, CatalogObject
 from emulator.core.changes import (
     BEGINNING,
     NativeSource,
-    action_in,
     aliased,
     in_interval,
+    inserted_images,
     is_latest,
     metadata,
     net_delta,
@@ -118,13 +118,9 @@ class _Images:
             ("old", union_all([unchanged, self._rows("bef")])),
         ]
         if append_only:
-            inserted_ids = changed.copy().where(action_in("INSERT", "BASELINE"), copy=False)
-            latest = self._interval().qualify(newest_record(), copy=False)
-            inserted = (
-                self._select()
-                .from_(exp.Subquery(this=latest), copy=False)
-                .join(using(exp.Subquery(this=inserted_ids), ROW_ID, "SEMI"), copy=False)
-            )
+            # Rows as they were inserted (ΔT holds inserts only, with their inserted values).
+            first = inserted_images(self._interval())
+            inserted = self._select().from_(exp.Subquery(this=first), copy=False)
             parts += [
                 ("ins", inserted),
                 ("oins", union_all([self._rows("old"), self._rows("ins")])),
@@ -132,6 +128,18 @@ class _Images:
         else:
             parts.append(("aft", self._images(self._interval())))
         return [(self.name(kind), query) for kind, query in parts]
+
+
+def _occurrence(relation: str, k: int, alias: exp.Expression | None) -> exp.Subquery:
+    """``(SELECT * EXCLUDE (__ib_row_id), __ib_row_id AS __ib_rid_<k> FROM relation)``: each
+    occurrence exposes its row id under its own name, so that NATURAL JOIN and USING, which
+    join on the columns both sides share, never join on the hidden ids."""
+    rows = exp.select(
+        exp.Star(except_=[sql.column(ROW_ID)]),
+        exp.alias_(sql.column(ROW_ID), sql.ident(rid_name(k))),
+        copy=False,
+    ).from_(sql.table(relation), copy=False)
+    return exp.Subquery(this=rows, alias=alias.copy() if alias is not None else None)
 
 
 class JoinViewSource:
@@ -185,7 +193,7 @@ class JoinViewSource:
         for table in list(select.find_all(exp.Table)):
             for k in branch.occurrences:
                 if table.name == PLACEHOLDER.format(k):
-                    table.set("this", sql.ident(relations[k]))
+                    table.replace(_occurrence(relations[k], k, table.args.get("alias")))
         rids = [rid_name(k) for k in branch.occurrences]
         names = [sql.ident(c) for c in [*self.columns, *rids]]
         key = exp.Anonymous(

@@ -6,7 +6,9 @@ subqueries in FROM. This module turns the view's translated (DuckDB) query into
 :class:`ViewShape`: the UNION ALL branches, each a SELECT in which every base-table
 reference is a placeholder (an *occurrence*) and every level carries the hidden row id of
 each occurrence as an extra trailing column, so the delta reader can name each result row
-by the base rows it came from. Nested views are inlined as subqueries.
+by the base rows it came from. Nested views are inlined as subqueries. Occurrence k's row id
+is named ``__ib_rid_<k>`` from the placeholder up (the reader renames it there), so a
+NATURAL JOIN or USING join never matches the hidden ids of two tables.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlglot import exp
 
 from emulator import errors
 from emulator.core import sql
-from emulator.core.catalog import ROW_ID, TABLE, VIEW, CatalogObject
+from emulator.core.catalog import TABLE, VIEW, CatalogObject
 from icebridge.errors import UnsupportedError
 from icebridge.sql.dialect import parse_one
 
@@ -130,7 +132,8 @@ class _Builder:
             alias = self._alias(source)
             if isinstance(source, exp.Table) and source.name.startswith("__ib_o"):
                 k = int(source.name[len("__ib_o") :])
-                carried.append((alias, ROW_ID, rid_name(k)))
+                # The reader exposes the occurrence's row id as rid_name(k) (view_join).
+                carried.append((alias, rid_name(k), rid_name(k)))
                 occurrences.append(k)
             elif isinstance(source, exp.Subquery) and isinstance(source.this, exp.Select):
                 for k in self.prepare(source.this):

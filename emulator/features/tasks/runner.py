@@ -149,6 +149,7 @@ class _GraphRun:
         outer = emu.in_transaction
         timer: _Timer | None = None
         try:
+            emu.state.parameters["AUTOCOMMIT"] = True  # a task's own session autocommits
             _apply_parameters(emu, task)
             timer = _timeout_timer(emu, task)
             for node, sql in body_statements(task.body_sql):

@@ -14,8 +14,7 @@ from sqlglot import exp
 from emulator import errors
 from emulator.core.catalog import TASK, CatalogObject
 from emulator.core.engine import Outcome
-from emulator.core.listing import like_filter, outcome_of, scoped_objects
-from emulator.core.script import statement_name
+from emulator.core.listing import Listing, clauses_of, objects_in, show, show_scope
 from emulator.features.tasks import graph
 from emulator.features.tasks.engine import tasks_of
 from emulator.features.tasks.objects import from_object
@@ -49,8 +48,23 @@ SHOW_COLUMNS = (
 )
 
 
+_INSTANTS = {"created_on", "last_committed_on", "last_suspended_on"}
+#: SHOW TASKS output; TERSE keeps these columns (``kind`` is NULL for tasks).
+LISTING = Listing(
+    pa.schema(
+        [(c, pa.timestamp("us", tz="UTC") if c in _INSTANTS else pa.string()) for c in SHOW_COLUMNS]
+    ),
+    ("created_on", "name", "kind", "database_name", "schema_name", "schedule"),
+)
+
+
 def show_rows(emu: Engine, objs: list[CatalogObject]) -> pa.Table:
     """SHOW TASKS / DESCRIBE TASK rows for the given catalog objects."""
+    return pa.Table.from_pylist(task_rows(emu, objs), schema=LISTING.schema)
+
+
+def task_rows(emu: Engine, objs: list[CatalogObject]) -> list[dict[str, Any]]:
+    """One SHOW TASKS row per task object."""
     tasks = tasks_of(emu).tasks
     rows = []
     for obj in objs:
@@ -90,15 +104,7 @@ def show_rows(emu: Engine, objs: list[CatalogObject]) -> pa.Table:
                 "last_suspended_reason": None,
             }
         )
-    types = {"created_on", "last_committed_on", "last_suspended_on"}
-    return pa.table(
-        {
-            c: pa.array(
-                [r[c] for r in rows], pa.timestamp("us", tz="UTC") if c in types else pa.string()
-            )
-            for c in SHOW_COLUMNS
-        }
-    )
+    return rows
 
 
 def describe_task(emu: Engine, target: exp.Table) -> Outcome:
@@ -110,13 +116,13 @@ def describe_task(emu: Engine, target: exp.Table) -> Outcome:
 
 def run_show_tasks(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """SHOW TASKS [LIKE '…'] [IN …] (https://docs.snowflake.com/en/sql-reference/sql/show-tasks)."""
-    like = like_filter(node.args.get("like"))
-    tasks = [o for o in scoped_objects(emu, node, TASK) if like(o.name.name)]
-    return outcome_of(show_rows(emu, tasks))
+    clauses = clauses_of(node, sql)
+    tasks = objects_in(emu, show_scope(emu, clauses, "SHOW TASKS"), (TASK,))
+    return show(node, sql, LISTING, task_rows(emu, tasks), clauses)
 
 
 def run_describe_task(emu: Engine, node: exp.Expression, sql: str) -> Outcome:
     """DESCRIBE TASK <name>."""
     if not isinstance(node.this, exp.Table):
-        raise errors.unsupported(statement_name(sql) + " TASK")
+        raise errors.unsupported("DESCRIBE TASK")
     return describe_task(emu, node.this)

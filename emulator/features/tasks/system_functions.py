@@ -28,6 +28,7 @@ from emulator.features.tasks import graph
 from emulator.features.tasks.engine import tasks_of
 from emulator.features.tasks.objects import STARTED
 from emulator.features.tasks.when import predecessor_value
+from icebridge.errors import IcebridgeError
 from icebridge.sql.identifiers import ObjectName
 from icebridge.sql.nodes_task import AlterTask, CreateTask
 
@@ -145,7 +146,10 @@ def task_dependents_enable(emu: Engine, args: list[Any]) -> str | None:
     if not args or args[0] is None:
         raise errors.invalid_value("SYSTEM$TASK_DEPENDENTS_ENABLE", "NULL")
     database, schema = emu.state.database, emu.state.schema
-    name = ObjectName.parse(str(args[0]), database=database, schema=schema)
+    try:
+        name = ObjectName.parse(str(args[0]), database=database, schema=schema)
+    except IcebridgeError:  # not a name: no task has it (a SqlError, as for any bad name)
+        raise errors.object_does_not_exist(str(args[0]), "Task") from None
     engine = tasks_of(emu)
     task = engine.tasks.get(name)
     if task is None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from emulator import errors
-from icebridge.sql.dialect import generate, parse_one
+from icebridge.sql.dialect import generate, parse_expression
 from icebridge.sql.identifiers import ObjectName
 
 if TYPE_CHECKING:
@@ -75,9 +75,7 @@ def validate(condition: exp.Expression) -> str:
 @lru_cache(maxsize=512)
 def parsed(text: str) -> exp.Expression:
     """The condition's AST, parsed once per distinct text."""
-    node = parse_one(f"SELECT {text}").expressions[0]
-    assert isinstance(node, exp.Expression)
-    return node
+    return parse_expression(text)
 
 
 class Evaluator:

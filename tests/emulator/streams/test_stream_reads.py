@@ -107,7 +107,10 @@ def test_update_then_delete_is_delete_of_the_original_image(t: Emulator) -> None
     assert changes(t) == [(1, "a", "DELETE", False)]
 
 
-def test_append_only_returns_inserts_with_latest_values_even_if_deleted(emu: Emulator) -> None:
+def test_append_only_returns_inserts_with_inserted_values_even_if_deleted(emu: Emulator) -> None:
+    """An append-only stream returns each row as inserted, updated or deleted since
+    (https://docs.snowflake.com/en/sql-reference/constructs/changes: the APPEND_ONLY example
+    returns ``2 | blue`` for a row updated to 'purple')."""
     emu.execute(
         "CREATE TABLE t (id INT, v VARCHAR); INSERT INTO t VALUES (0, 'old');"
         "CREATE STREAM a ON TABLE t APPEND_ONLY = TRUE"
@@ -117,7 +120,7 @@ def test_append_only_returns_inserts_with_latest_values_even_if_deleted(emu: Emu
     emu.sql("DELETE FROM t WHERE id IN (0, 3)")
     assert changes(emu, "a") == [
         (1, "a", "INSERT", False),
-        (2, "B", "INSERT", False),
+        (2, "b", "INSERT", False),
         (3, "c", "INSERT", False),
     ]
 

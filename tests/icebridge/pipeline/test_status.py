@@ -22,10 +22,18 @@ def orders() -> Pipeline:
     )
 
 
-def test_deploy_runs_the_rendered_plan() -> None:
-    target = RecordingTarget()
+def _nothing_deployed(sql: str) -> pa.Table:
+    # An existing, empty database: SHOW and INFORMATION_SCHEMA answer with no rows.
+    return pa.table({"name": pa.array([], pa.string())})
+
+
+def test_deploy_on_an_empty_database_runs_the_create_script() -> None:
+    target = RecordingTarget(_nothing_deployed)
     orders().deploy(target)
-    assert target.scripts == [orders().sql()]
+    # The plan is the rendered script, without the suspend of a root that does not exist.
+    expected = [s for s in orders().sql() if not s.startswith("ALTER TASK IF EXISTS")]
+    assert target.scripts == [expected]
+    assert target.queries[0] == "SHOW SCHEMAS IN DATABASE DB"
 
 
 def test_status_sql_is_built_through_the_grammar() -> None:

@@ -163,9 +163,11 @@ def test_cleanup_never_consumes_the_stream() -> None:
     tables = [t.name for t in node.find_all(exp.Table)]
     assert "ORDERS_STAGING_STREAM" not in tables
     assert (
-        "CHANGES (INFORMATION => APPEND_ONLY) AT (STREAM => 'DB.STAGING.ORDERS_STAGING_STREAM')"
+        "CHANGES (INFORMATION => DEFAULT) AT (STREAM => 'DB.STAGING.ORDERS_STAGING_STREAM')"
         in cleanup
     )
+    # Pending rows with their current values: the net changes' INSERT rows.
+    assert "P.METADATA$ACTION = 'INSERT'" in cleanup
     for column in ("ORDER_ID", "STATUS", "TS", "_INGESTED_AT"):
         assert f"P.{column} IS NOT DISTINCT FROM S.{column}" in cleanup
     assert "S._INGESTED_AT < DATEADD(SECOND, -3600," in cleanup

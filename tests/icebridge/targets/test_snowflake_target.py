@@ -142,3 +142,32 @@ def test_live_snowflake_staging_round_trip() -> None:
     finally:
         name = join_parts([normalize(params["database"]), schema])
         target.execute_script([f"DROP SCHEMA IF EXISTS {name}"])
+
+
+def test_missing_database_is_a_deploy_error_naming_the_statement() -> None:
+    # On Snowflake icebridge never creates a database: the error says what to run or grant.
+    emulator = Emulator()
+    target = SnowflakeTarget(EmulatorSession(emulator))
+    with pytest.raises(DeployError, match=r"database SHOP does not exist") as info:
+        _pipeline().deploy(target)
+    assert "CREATE DATABASE IF NOT EXISTS SHOP" in str(info.value)
+    assert "GRANT USAGE ON DATABASE SHOP" in str(info.value)
+    assert "SHOP" not in [row["name"] for row in emulator.sql("SHOW DATABASES").to_pylist()]
+    emulator.close()
+
+
+def test_plan_reads_the_deployed_state_through_the_session(emu: Emulator) -> None:
+    target = SnowflakeTarget(EmulatorSession(emu))
+    pipeline = _pipeline()
+    first = pipeline.deploy(target)
+    assert [c.kind for c in first if c.action == "create"][:2] == ["SCHEMA", "SCHEMA"]
+    assert not pipeline.plan(target)
+    wider = (
+        Pipeline("orders", database="SHOP", warehouse="WH")
+        .stage("STAGING.ORDERS_STAGING", columns={**COLUMNS, "NOTE": "VARCHAR(5)"})
+        .stream()
+        .to_iceberg("ANALYTICS.ORDERS", merge_on="ORDER_ID")
+    )
+    sql = wider.plan(target).statements()
+    assert "ALTER TABLE SHOP.STAGING.ORDERS_STAGING ADD NOTE VARCHAR(5)" in sql
+    assert "ALTER ICEBERG TABLE SHOP.ANALYTICS.ORDERS ADD NOTE STRING" in sql

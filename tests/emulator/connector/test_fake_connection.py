@@ -201,7 +201,7 @@ def test_context_manager_commits_or_rolls_back(fake: FakeEmulator) -> None:
     with pytest.raises(RuntimeError):
         fail_inside()
     assert fake.log[-1] == "ROLLBACK"
-    assert conn.is_closed
+    assert conn.is_closed()
 
 
 def test_closed_objects_refuse_work(fake: FakeEmulator) -> None:
