@@ -22,7 +22,7 @@ from emulator.core import sequences
 from emulator.core.catalog import CatalogObject, Column
 from emulator.core.coltypes import snowflake_datatype
 from emulator.core.translation import duckdb_type
-from icebridge.sql.dialect import parse_expression, parse_one
+from icebridge.sql.dialect import parse_expression
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -44,7 +44,9 @@ def default_expression(
     target = duckdb_type(snowflake_datatype(column.data_type))
     if sequences.identity_spec(column.default_sql) is not None:
         return exp.Cast(this=_identity(emu, column, table), to=target)
-    select = parse_one(f"SELECT {column.default_sql}")
+    # Stored text is one expression (parse_expression refuses more); a SELECT node gives
+    # it the query context the translation expects.
+    select = exp.Select(expressions=[parse_expression(column.default_sql)])
     near = table.name if table is not None else None
     translated = emu.translate(sequences.resolve_references(emu, select, near))
     assert isinstance(translated, exp.Select)
