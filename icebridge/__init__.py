@@ -25,7 +25,8 @@ from icebridge.errors import (
 if TYPE_CHECKING:
     from emulator import Emulator
     from icebridge.pipeline import Column, Pipeline, PipelineStatus, Schedule
-    from icebridge.plan_changes import Change, Plan, deploy, plan
+    from icebridge.plan_changes import deploy, plan
+    from icebridge.plan_model import Change, Plan
     from icebridge.render import render_all
     from icebridge.targets.base import Target
 
@@ -62,8 +63,8 @@ _LAZY = {
     "PipelineStatus": "icebridge.pipeline",
     "Schedule": "icebridge.pipeline",
     "render_all": "icebridge.render",
-    "Change": "icebridge.plan_changes",
-    "Plan": "icebridge.plan_changes",
+    "Change": "icebridge.plan_model",
+    "Plan": "icebridge.plan_model",
     "deploy": "icebridge.plan_changes",
     "plan": "icebridge.plan_changes",
     "Target": "icebridge.targets.base",

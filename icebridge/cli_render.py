@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from rich.console import RenderableType
 
-    from icebridge.plan_changes import Plan
+    from icebridge.plan_model import Plan
 
 _STYLE = {
     "create": "green",

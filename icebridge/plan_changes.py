@@ -14,13 +14,13 @@ would lose data or cannot be made in place are *refused* unless the object is na
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 from sqlglot import exp
 
 from icebridge.errors import DeployError, IdentifierError
 from icebridge.pipeline.specs import DynamicTarget, IcebergTarget, PipelineParts, Stage
+from icebridge.plan_model import Builder, Plan
 from icebridge.plan_state import DatabaseState, DeployedTable, read_database, same_type
 from icebridge.render import objects
 from icebridge.render.marker import decode_marker
@@ -30,109 +30,6 @@ from icebridge.sql.dialect import generate
 from icebridge.sql.identifiers import ObjectName, identifier
 from icebridge.targets.base import Target
 from icebridge.types import parse_type
-
-#: The phases a plan runs in, in order.
-PHASES = ("database", "schema", "suspend", "drop", "table", "stream", "task", "resume")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One planned change: ``action`` (create, alter, replace, drop, suspend, resume) on
-    the ``kind`` object ``name``, the statements it runs, and why."""
-
-    action: str
-    kind: str
-    name: str
-    sql: tuple[str, ...]
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.kind} {self.name}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A change the plan will not make unless ``name`` may be rebuilt."""
-
-    kind: str
-    name: str
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f" column {self.column}" if self.column else ""
-        return f"{self.kind} {self.name}{where} {self.reason}"
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The ordered changes a deploy makes; empty when the target already matches."""
-
-    changes: tuple[Change, ...] = ()
-    refused: tuple[Refusal, ...] = ()
-
-    def __iter__(self) -> Iterator[Change]:
-        return iter(self.changes)
-
-    def __len__(self) -> int:
-        return len(self.changes)
-
-    def __bool__(self) -> bool:
-        return bool(self.changes or self.refused)
-
-    def statements(self) -> list[str]:
-        """Every statement of the plan, in execution order."""
-        return [sql for change in self.changes for sql in change.sql]
-
-    def check(self) -> None:
-        """Raise :class:`DeployError` listing the refused changes (nothing has run)."""
-        if self.refused:
-            lines = "; ".join(str(r) for r in self.refused)
-            names = sorted({r.name for r in self.refused})
-            raise DeployError(
-                f"refused, nothing was changed: {lines}. To rebuild (rebuilt objects lose "
-                f"their rows), pass rebuild={names!r} or allow_rebuild=True"
-            )
-
-    def __str__(self) -> str:
-        if not self:
-            return "no changes"
-        lines = [str(c) for c in self.changes]
-        lines += [f"refused {r}" for r in self.refused]
-        return "\n".join(lines)
-
-
-@dataclass
-class _Builder:
-    """Collects changes by execution phase, and refusals."""
-
-    target_is_emulator: bool
-    rebuild: set[ObjectName]
-    allow_rebuild: bool
-    phases: dict[str, list[Change]] = field(default_factory=lambda: {k: [] for k in PHASES})
-    refused: list[Refusal] = field(default_factory=list)
-
-    def add(
-        self,
-        phase: str,
-        action: str,
-        kind: str,
-        name: object,
-        nodes: Sequence[exp.Expression],
-        reason: str,
-    ) -> None:
-        sql = tuple(generate(n) for n in nodes)
-        self.phases[phase].append(Change(action, kind, str(name), sql, reason))
-
-    def rebuilds(self, name: ObjectName) -> bool:
-        return self.allow_rebuild or name in self.rebuild
-
-    def refuse(self, kind: str, name: ObjectName, column: str | None, reason: str) -> None:
-        self.refused.append(Refusal(kind, str(name), column, reason))
-
-    def plan(self) -> Plan:
-        changes = tuple(c for phase in self.phases.values() for c in phase)
-        return Plan(changes=changes, refused=tuple(self.refused))
 
 
 def _is_emulator(target: object) -> bool:
@@ -162,7 +59,7 @@ _Wanted = tuple[str, exp.DataType, bool, bool]
 
 
 def _diff_columns(
-    b: _Builder, kind: str, deployed: DeployedTable, wanted: Sequence[_Wanted]
+    b: Builder, kind: str, deployed: DeployedTable, wanted: Sequence[_Wanted]
 ) -> list[exp.Expression] | None:
     """ADD COLUMN statements for ``wanted``, or None when a change cannot be made in place
     (the refusals are recorded)."""
@@ -218,7 +115,7 @@ def _column_of(alter: exp.Expression) -> str:
     return str(alter.args["actions"][0].name)
 
 
-def _staging(b: _Builder, state: DatabaseState, stage: Stage, keys: frozenset[str]) -> bool:
+def _staging(b: Builder, state: DatabaseState, stage: Stage, keys: frozenset[str]) -> bool:
     """Plan the staging table; True when it is rebuilt (so its streams are too)."""
     node = objects.create_staging(stage, keys)
     deployed = state.tables.get(stage.table)
@@ -256,7 +153,7 @@ def _staging(b: _Builder, state: DatabaseState, stage: Stage, keys: frozenset[st
     return False
 
 
-def _dynamic_target(b: _Builder, state: DatabaseState, stage: Stage, target: DynamicTarget) -> None:
+def _dynamic_target(b: Builder, state: DatabaseState, stage: Stage, target: DynamicTarget) -> None:
     node = objects.create_dynamic_target(stage, target)
     deployed = state.tables.get(target.table)
     if deployed is None:
@@ -295,7 +192,7 @@ def _dynamic_target(b: _Builder, state: DatabaseState, stage: Stage, target: Dyn
 
 
 def _iceberg_target(
-    b: _Builder, state: DatabaseState, stage: Stage, target: IcebergTarget, keys: object
+    b: Builder, state: DatabaseState, stage: Stage, target: IcebergTarget, keys: object
 ) -> bool:
     """Plan a task-loaded target; True when it is rebuilt (its stream then restarts from
     the rows still staged)."""
@@ -355,7 +252,7 @@ def _iceberg_target(
 
 
 def _stream(
-    b: _Builder, state: DatabaseState, p: PipelineParts, *, restart: bool, rebuilt_source: bool
+    b: Builder, state: DatabaseState, p: PipelineParts, *, restart: bool, rebuilt_source: bool
 ) -> bool:
     """Plan the stream; True when it is created or replaced."""
     stage, stream = p.staging, p.stream_spec
@@ -422,7 +319,7 @@ def _sha(node: exp.Expression) -> str | None:
 
 
 def _tasks(
-    b: _Builder, state: DatabaseState, p: PipelineParts, changed: bool, defined: set[ObjectName]
+    b: Builder, state: DatabaseState, p: PipelineParts, changed: bool, defined: set[ObjectName]
 ) -> None:
     stage, stream, target = p.staging, p.stream_spec, p.target
     assert stage is not None
@@ -489,7 +386,7 @@ def _tasks(
 
 
 def _drop_owned(
-    b: _Builder, states: Iterable[DatabaseState], owner: str, defined: set[ObjectName]
+    b: Builder, states: Iterable[DatabaseState], owner: str, defined: set[ObjectName]
 ) -> None:
     """Drop the tasks ``owner`` left from an earlier task-loaded deploy (roots suspended
     first)."""
@@ -544,7 +441,7 @@ def _resolve_rebuild(items: Sequence[PipelineParts], names: Iterable[str]) -> se
 
 
 def _prune(
-    b: _Builder, states: Iterable[DatabaseState], names: set[str], defined: set[ObjectName]
+    b: Builder, states: Iterable[DatabaseState], names: set[str], defined: set[ObjectName]
 ) -> None:
     for state in states:
         for t in state.tasks.values():
@@ -587,7 +484,7 @@ def plan(
     """
     items = unique(pipelines)
     check_together(items)
-    b = _Builder(_is_emulator(target), _resolve_rebuild(items, rebuild), allow_rebuild)
+    b = Builder(_is_emulator(target), _resolve_rebuild(items, rebuild), allow_rebuild)
     schemas: list[tuple[str, str]] = []
     for pair in (pair for p in items for pair in schemas_of(p)):
         if pair not in schemas:
@@ -640,7 +537,7 @@ def plan(
     return b.plan()
 
 
-def _create_database(b: _Builder, name: str) -> None:
+def _create_database(b: Builder, name: str) -> None:
     node = exp.Create(this=exp.Table(this=identifier(name)), kind="DATABASE", exists=True)
     shown = generate(exp.Table(this=identifier(name)))
     if not b.target_is_emulator:

@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
 
 from emulator.api.binding import (
     Params,
     bind_tree,
     binds,
+    literal,
     multi_row_insert_tree,
     parse_one_statement,
     split_statements,
@@ -38,6 +40,7 @@ from emulator.api.results import Finished, no_data
 from emulator.api.types import ResultMetadata, describe, rows
 from icebridge.errors import SqlError
 from icebridge.sql.dialect import generate
+from icebridge.sql.nodes_task import Call
 
 if TYPE_CHECKING:
     import pandas
@@ -282,8 +285,16 @@ class Cursor:
 
     def callproc(self, procname: str, args: Sequence[Any] = ()) -> Sequence[Any]:
         """``CALL procname(args…)``; returns the arguments (the connector's behaviour)."""
-        marker = "%s" if self.connection.paramstyle in ("pyformat", "format") else "?"
-        self.execute(f"CALL {procname}({', '.join(marker for _ in args)})", list(args))
+        try:
+            name = exp.to_table(procname, dialect="snowflake")
+        except (ParseError, TokenError):
+            raise api_error(
+                f"not a procedure name: {procname!r}",
+                errno=ER_INVALID_VALUE,
+                kind="ProgrammingError",
+            ) from None
+        call = Call(this=name, expressions=[literal(a) for a in args])
+        self.execute(generate(call))
         return args
 
     def nextset(self) -> Cursor | None:

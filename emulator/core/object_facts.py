@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
 
+from emulator import errors
 from emulator.core import sql
 from emulator.core.catalog import (
     DYNAMIC_TABLE,
@@ -28,7 +30,7 @@ from emulator.core.catalog import (
 )
 from emulator.core.resolve import stored
 from emulator.core.type_facts import type_facts
-from icebridge.sql.dialect import parse_one
+from icebridge.sql.dialect import DIALECT
 
 if TYPE_CHECKING:
     from emulator.core.engine import Engine
@@ -77,8 +79,10 @@ class Key:
 
 def _constraint(text: str, obj: CatalogObject, index: int) -> tuple[str, Key] | None:
     """``("PRIMARY KEY" | "UNIQUE", key)`` of one recorded constraint text."""
-    parsed = parse_one(f"CREATE TABLE __ib_keys (__ib_c INT, {text})")
-    item = parsed.this.expressions[-1] if isinstance(parsed.this, exp.Schema) else None
+    try:
+        item: exp.Expr | None = DIALECT.parse_into(exp.Constraint, text)[0]
+    except (ParseError, TokenError):
+        raise errors.generic(f"table {obj.name} records an unreadable constraint: {text}") from None
     name = None
     if isinstance(item, exp.Constraint):
         name = stored(item.this)

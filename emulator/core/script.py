@@ -213,23 +213,6 @@ def _syntax_error_from_text(sql: str, message: str) -> ProgrammingError:
     return errors.syntax_error(1, 0, first[0] if first else message)
 
 
-_SKIP = {
-    "OR",
-    "REPLACE",
-    "IF",
-    "NOT",
-    "EXISTS",
-    "SECURE",
-    "TRANSIENT",
-    "TEMPORARY",
-    "TEMP",
-    "VOLATILE",
-    "LOCAL",
-    "GLOBAL",
-    "RECURSIVE",
-}
-
-
 def statement_name(sql: str) -> str:
     """A short statement kind for messages: ``CREATE STREAM``, ``ALTER TASK`` …"""
     words = leading_words(sql, 8)
@@ -237,7 +220,7 @@ def statement_name(sql: str) -> str:
         return "empty statement"
     head = [words[0]]
     for word in words[1:]:
-        if word in _SKIP:
+        if word in MODIFIERS:  # OR REPLACE, OR ALTER, IF NOT EXISTS, TEMPORARY …
             continue
         head.append(word)
         if word not in ("DYNAMIC", "ICEBERG", "EXTERNAL", "MATERIALIZED", "EVENT", "HYBRID"):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
     from icebridge.pipeline.status import PipelineStatus
-    from icebridge.plan_changes import Plan
+    from icebridge.plan_model import Plan
     from icebridge.targets.base import Target
 
 

@@ -64,6 +64,13 @@ class IcebridgeParser(ObjectGrammar, StageGrammar, TaskGrammar, SnowflakeParser)
     # ``SHOW TASKS IN db.schema`` names a schema, not a table.
     SCHEMA_KINDS: t.ClassVar[set[str]] = {*SnowflakeParser.SCHEMA_KINDS, *_SHOW_KINDS}
 
+    # A table constraint on its own (``[CONSTRAINT n] PRIMARY KEY (a, b)``), as recorded in
+    # the catalog: read back with ``parse_into(exp.Constraint, text)``.
+    EXPRESSION_PARSERS: t.ClassVar[dict[type[exp.Expr], t.Callable[..., t.Any]]] = {
+        **SnowflakeParser.EXPRESSION_PARSERS,
+        exp.Constraint: lambda self: self._parse_constraint(),
+    }
+
     STATEMENT_PARSERS: t.ClassVar[dict[TokenType, t.Callable[..., t.Any]]] = {
         **SnowflakeParser.STATEMENT_PARSERS,
         TokenType.BEGIN: lambda self: self._parse_begin(),

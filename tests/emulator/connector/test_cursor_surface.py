@@ -299,3 +299,13 @@ def test_table_columns_keep_timestamp_tz_and_ltz_apart(
     conn.cursor().execute("CREATE TABLE ev (at_tz TIMESTAMP_TZ, at_ltz TIMESTAMP_LTZ)")
     cur = conn.cursor().execute("SELECT at_tz, at_ltz AS l, CURRENT_TIMESTAMP() AS now FROM ev")
     assert [d.type_code for d in cur.description] == [7, 6, 6]
+
+
+def test_callproc_binds_arguments_as_values(conn: snowflake.connector.SnowflakeConnection) -> None:
+    """``callproc`` sends ``CALL name(args)`` with each argument a value, never SQL text; the
+    emulator has no stored procedures, so the CALL is refused naming the procedure."""
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE keep (a INT)")
+    with pytest.raises(snowflake.connector.errors.NotSupportedError, match="CALL PROC"):
+        cur.callproc("proc", ("x'); DROP TABLE keep; --", 1))
+    assert cur.execute("SELECT COUNT(*) FROM keep").fetchone() == (0,)
